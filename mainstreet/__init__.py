@@ -1,0 +1,3 @@
+"""Mainstreet: the build driver, the local server and the command line."""
+
+__version__ = "0.1.0"

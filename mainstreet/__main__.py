@@ -1,0 +1,118 @@
+"""Command line: ``python -m mainstreet build|serve``.
+
+Exit codes: 0 success, 1 the build found problems (each printed as
+``file:line: message``), 2 the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .build import ROOT, build
+from .errors import BuildError, MainstreetError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mainstreet", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the site into output/ (atomically)")
+    b.add_argument("-s", "--settings", default=str(ROOT / "pelicanconf.py"), help="settings file")
+    b.add_argument("-o", "--output", help="output folder (default: OUTPUT_PATH of the settings)")
+    b.add_argument("--now", help="build as if it were this ISO date/time (previews scheduled posts)")
+    b.add_argument("-v", "--verbose", action="store_true", help="show every file written")
+    b.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+    s = sub.add_parser("serve", help="serve output/ on localhost")
+    s.add_argument("directory", nargs="?", default=str(ROOT / "output"))
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    s.add_argument("-p", "--port", type=int, default=8000, help="port (0 picks a free one)")
+    lr = sub.add_parser("livereload", help="build, serve and rebuild on change")
+    lr.add_argument("-s", "--settings", default=str(ROOT / "pelicanconf.py"), help="settings file")
+    lr.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    lr.add_argument("-p", "--port", type=int, default=8000, help="port")
+    return parser
+
+
+class _ConsoleFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {text}"
+        return text
+
+
+def _configure_logging(verbose: bool, debug: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_ConsoleFormatter())
+    handler.addFilter(lambda r: r.levelno < logging.ERROR)  # errors print once, at the end
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_logging(getattr(args, "verbose", False), getattr(args, "debug", False))
+    try:
+        if args.command == "build":
+            result = build(args.settings, output=args.output, now=args.now)
+            print(f"Built {result.output} in {result.seconds:.1f} s", file=sys.stderr)
+            return 0
+        if args.command == "serve":
+            return _serve(Path(args.directory), args.host, args.port)
+        if args.command == "livereload":
+            return _livereload(args.settings, args.host, args.port)
+    except BuildError as exc:
+        print(f"Build failed: {len(exc.problems)} problem(s); output/ was left as it was.", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return exc.exit_code
+    except MainstreetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _serve(directory: Path, host: str, port: int) -> int:
+    from .serve import make_server
+
+    if not (directory / "index.html").is_file():
+        print(f"error: {directory} has no index.html; run 'invoke build' first", file=sys.stderr)
+        return 2
+    server = make_server(directory, host, port)
+    print(f"Serving {directory} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)", file=sys.stderr)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+WATCHED = ("content", "calendar", "themes", "plugins", "pelicanconf.py")
+
+
+def _livereload(settings: str, host: str, port: int) -> int:
+    """Rebuild in a fresh process on every change (settings and plugins reload too)."""
+    import shlex
+
+    from livereload import Server, shell
+
+    root = Path(settings).resolve().parent
+    command = f"{shlex.quote(sys.executable)} -m mainstreet build -s {shlex.quote(settings)}"
+    build(settings)
+    server = Server()
+    for name in WATCHED:
+        if (root / name).exists():
+            server.watch(str(root / name), shell(command, cwd=str(root)))
+    server.serve(root=str(root / "output"), host=host, port=port, open_url_delay=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Build the site safely: render into a staging folder, then swap it into place.
+
+Pelican writes into its output folder as it goes, keeps stale files from
+earlier builds and exits 0 after skipping a file it could not read. This
+driver runs Pelican with every error collected (see errors.py), renders into a
+fresh sibling folder and only replaces output/ when the whole build succeeded,
+so output/ always holds one complete, current build and a failed build leaves
+the previous one untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError, Problem, ProblemCollector, UsageError
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    seconds: float
+    warnings: list[str]
+
+
+class _WarningRecorder(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.ERROR:
+            self.messages.append(record.getMessage())
+
+
+def _reset_pelican_log_filter() -> None:
+    """Pelican's LimitFilter remembers messages for the whole process; start clean."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._ignore.clear()
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
+def load_settings(settings_file: str | os.PathLike, overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings
+
+    path = Path(settings_file)
+    if not path.is_file():
+        raise UsageError(f"settings file {str(path)!r} not found; run from the project folder")
+    try:
+        return read_settings(str(path), override=dict(overrides or {}))
+    except SyntaxError as exc:
+        raise BuildError([Problem(f"syntax error in settings: {exc.msg}", exc.filename, exc.lineno)]) from None
+    except Exception as exc:  # noqa: BLE001 - any error in a user's settings file
+        raise BuildError([Problem(f"could not load settings: {type(exc).__name__}: {exc}", str(path))]) from None
+
+
+def build(
+    settings_file: str | os.PathLike = ROOT / "pelicanconf.py",
+    output: str | os.PathLike | None = None,
+    now: dt.datetime | str | None = None,
+    overrides: dict | None = None,
+) -> BuildResult:
+    """Build the site into ``output`` (default: the settings' OUTPUT_PATH).
+
+    Raises BuildError with every problem found; output is then unchanged.
+    """
+    started = time.perf_counter()
+    extra = dict(overrides or {})
+    if now is not None:
+        extra["BUILD_NOW"] = now
+    settings = load_settings(settings_file, extra)
+    target = Path(output).resolve() if output else Path(settings["OUTPUT_PATH"])
+    content = Path(settings["PATH"])
+    if target == content or content.is_relative_to(target):
+        raise UsageError(f"output folder {target} would contain the content folder {content}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    settings["OUTPUT_PATH"] = str(staging)
+    settings["DELETE_OUTPUT_DIRECTORY"] = False
+
+    root = str(Path(settings_file).resolve().parent)
+    collector = ProblemCollector(root)
+    recorder = _WarningRecorder()
+    pelican_logger = logging.getLogger()
+    pelican_logger.addHandler(collector)
+    pelican_logger.addHandler(recorder)
+    _reset_pelican_log_filter()
+    try:
+        from pelican import Pelican
+
+        try:
+            Pelican(settings).run()
+        except Exception as exc:  # noqa: BLE001 - reported as a build problem below
+            collector.problems.append(_problem_from_exception(exc, root))
+    finally:
+        pelican_logger.removeHandler(collector)
+        pelican_logger.removeHandler(recorder)
+
+    if collector.problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(collector.problems)
+    _swap_into_place(staging, target)
+    return BuildResult(target, time.perf_counter() - started, recorder.messages)
+
+
+def _problem_from_exception(exc: Exception, root: str) -> Problem:
+    name = type(exc).__name__
+    text = str(exc)
+    if name == "PelicanTemplateNotFound":
+        return Problem(f"{text}; add the template to the theme or fix the Template metadata")
+    if name == "FileOverwriteFailedError":
+        return Problem(f"two outputs write the same file: {text}; give each a unique Slug or Save_as")
+    logger.debug("build failed", exc_info=exc)
+    return Problem(f"the build stopped: {name}: {text} (run with --debug for the traceback)")
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging`` with two renames on one filesystem."""
+    previous = None
+    if target.exists():
+        previous = Path(tempfile.mkdtemp(prefix=f".{target.name}-previous-", dir=target.parent))
+        previous.rmdir()
+        target.rename(previous)
+    staging.rename(target)
+    target.chmod(0o755)  # mkdtemp makes 0700 folders; a web server needs to read it
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)

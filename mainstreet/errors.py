@@ -1,0 +1,193 @@
+"""Errors a user can act on, and the translation of Pelican's log records into them.
+
+Every message has the shape ``file:line: what is wrong; how to fix it`` so an
+editor or CI can jump to the spot. The build driver collects them all and
+prints them together instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from dataclasses import dataclass
+
+from .sources import display_path
+
+
+class MainstreetError(Exception):
+    """Base class of the errors the command line prints without a traceback."""
+
+    exit_code = 1
+
+
+class UsageError(MainstreetError):
+    """The command was called wrongly (bad option, missing settings file)."""
+
+    exit_code = 2
+
+
+class BuildError(MainstreetError):
+    """The site could not be built; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.path and self.line:
+            return f"{self.path}:{self.line}: {self.message}"
+        if self.path:
+            return f"{self.path}: {self.message}"
+        return self.message
+
+
+# Pelican messages that mean "something would be published wrongly" although
+# Pelican logs them only as warnings.
+FATAL_WARNINGS = (
+    "Unable to find '%s', skipping url replacement.",
+    "Unable to find '%s', skipping url replacement",
+)
+
+_LOCATED = re.compile(r"^(?P<path>[^:\n]+\.\w+):(?P<line>\d+): (?P<message>.*)$", re.S)
+
+
+def find_line(path: str, needle: str, header_only: bool = False) -> int | None:
+    """First line of ``path`` containing ``needle`` (None when absent)."""
+    if not needle:
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, start=1):
+                if header_only and not line.strip():
+                    return None
+                if needle in line:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def metadata_line_for(path: str, text: str) -> int | None:
+    """Line of the metadata header whose value appears in ``text`` (e.g. an error)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    return None
+                key, sep, value = line.partition(":")
+                value = value.strip()
+                if sep and value and value in text:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def content_source_in_stack() -> str | None:
+    """The source file of the Pelican content object being processed, if any.
+
+    Pelican's "Unable to find" warning names the link target but not the file
+    that holds the link; the content object is on the call stack.
+    """
+    from pelican.contents import Content
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        candidate = frame.f_locals.get("self")
+        if isinstance(candidate, Content) and getattr(candidate, "source_path", None):
+            return candidate.source_path
+        frame = frame.f_back
+    return None
+
+
+def problem_from_record(record: logging.LogRecord, root: str) -> Problem:
+    """Turn one Pelican or plugin log record into a located, actionable Problem."""
+    msg, args = record.msg, record.args if isinstance(record.args, tuple) else ()
+    if msg == "Could not process %s" and args:
+        path = str(args[0])
+        exc = record.exc_info[1] if record.exc_info else None
+        reason = f"{type(exc).__name__}: {exc}" if exc else "could not be read"
+        line = metadata_line_for(path, str(exc)) if exc else None
+        hint = _hint_for_exception(str(exc) if exc else "")
+        return Problem(f"could not read this file ({reason}){hint}", display_path(path, root), line)
+    if msg.startswith("Skipping %s: could not find information about") and len(args) == 2:
+        path, prop = str(args[0]), str(args[1])
+        return Problem(
+            f"missing required metadata {prop.capitalize()!r}; add a line "
+            f"'{prop.capitalize()}: ...' to the metadata block at the top of the file",
+            display_path(path, root),
+            1,
+        )
+    if msg.startswith("Unknown status '%s' for file %s") and len(args) >= 2:
+        status, path = str(args[0]), str(args[1])
+        return Problem(
+            f"unknown Status {status!r}; use one of: published, draft, hidden",
+            display_path(path, root),
+            find_line(path, status, header_only=True),
+        )
+    if msg.startswith("Skipping %s: file %r would be written outside output path"):
+        path, save_as = str(args[0]), str(args[1])
+        return Problem(
+            f"this file would be written outside output/ ({save_as!r}); "
+            "use a plain Slug without '..' or leading '/'",
+            display_path(path, root),
+            find_line(path, "..", header_only=True) or 1,
+        )
+    if msg in FATAL_WARNINGS and args:
+        target = str(args[0])
+        source = getattr(record, "mainstreet_source", None)
+        if source:
+            return Problem(
+                f"broken link to {target!r}: no such file in content/; links with "
+                "{filename} are relative to this file's folder, or to content/ when they "
+                "start with '/'",
+                display_path(source, root),
+                find_line(source, target),
+            )
+        return Problem(f"broken intra-site link to {target!r}: no such file in content/")
+    if msg.startswith("Cannot load plugin") or msg.startswith("Cannot register plugin"):
+        text = record.getMessage()
+        exc = record.exc_info[1] if record.exc_info else None
+        detail = f" ({type(exc).__name__}: {exc})" if exc else ""
+        return Problem(
+            f"{text.splitlines()[0]}{detail}; check PLUGINS and PLUGIN_PATHS in the settings"
+        )
+    text = record.getMessage()
+    located = _LOCATED.match(text)
+    if located:
+        return Problem(located["message"], located["path"], int(located["line"]))
+    return Problem(text)
+
+
+def _hint_for_exception(text: str) -> str:
+    lowered = text.lower()
+    if "date" in lowered or "string format" in lowered or "out of range" in lowered:
+        return "; write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM"
+    if "codec" in lowered or "decode" in lowered:
+        return "; save the file as UTF-8"
+    return ""
+
+
+class ProblemCollector(logging.Handler):
+    """Collects the records that must fail a build, as Problems."""
+
+    def __init__(self, root: str):
+        super().__init__(level=logging.WARNING)
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR or record.msg in FATAL_WARNINGS:
+            if record.msg in FATAL_WARNINGS:
+                record.mainstreet_source = content_source_in_stack()
+            problem = problem_from_record(record, self.root)
+            if problem not in self.problems:
+                self.problems.append(problem)

@@ -1,0 +1,3 @@
+from .onpage import register
+
+__all__ = ["register"]

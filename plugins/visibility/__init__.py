@@ -1,0 +1,3 @@
+from .visibility import register
+
+__all__ = ["register"]

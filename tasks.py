@@ -1,0 +1,55 @@
+"""Every command a user runs: `invoke --list` shows them. No logic lives here."""
+
+import shlex
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+CONFIG = {
+    "settings": str(ROOT / "pelicanconf.py"),
+    "publish_settings": str(ROOT / "publishconf.py"),
+    "output": str(ROOT / "output"),
+    "host": "127.0.0.1",
+    "port": 8000,
+    "watch": ["content", "calendar", "themes", "plugins", "pelicanconf.py"],
+}
+PY = shlex.quote(sys.executable)
+
+
+@task(help={"settings": "settings file", "now": "build as if it were this ISO date/time"})
+def build(c, settings=CONFIG["settings"], now=""):
+    """Build the site into output/ (a failed build leaves output/ as it was)."""
+    when = f" --now {shlex.quote(now)}" if now else ""
+    c.run(f"{PY} -m mainstreet build -s {shlex.quote(settings)}{when}", pty=False)
+
+
+@task
+def clean(c):
+    """Remove output/."""
+    c.run(f"rm -rf {shlex.quote(CONFIG['output'])}")
+
+
+@task(pre=[clean, build])
+def rebuild(c):
+    """Remove output/, then build from scratch."""
+
+
+@task(help={"port": "port on localhost (0 picks a free one)"})
+def serve(c, port=CONFIG["port"]):
+    """Serve output/ on http://localhost:8000/ (pretty URLs and the 404 page)."""
+    c.run(f"{PY} -m mainstreet serve {shlex.quote(CONFIG['output'])} --host {CONFIG['host']} -p {port}")
+
+
+@task(help={"port": "port on localhost"})
+def livereload(c, port=CONFIG["port"]):
+    """Build, serve on localhost and rebuild when content, theme or settings change."""
+    c.run(f"{PY} -m mainstreet livereload --host {CONFIG['host']} -p {port}")
+
+
+@task(help={"args": "extra pytest arguments, e.g. '-k sitemap -x'"})
+def test(c, args=""):
+    """Run ruff and the whole test suite."""
+    c.run(f"{PY} -m ruff check .")
+    c.run(f"{PY} -m pytest {args}")
