@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .build import ROOT, build
-from .errors import BuildError, MainstreetError
+from .errors import FATAL_WARNINGS, BuildError, MainstreetError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,10 +45,20 @@ class _ConsoleFormatter(logging.Formatter):
         return text
 
 
+# Warnings that the collected errors already explain better.
+# (Pelican's duplicate-slug warnings: the collision check reports those as errors.)
+_REDUNDANT = FATAL_WARNINGS + ("There are %s items", "There are %s original")
+
+
+def _shown_on_console(record: logging.LogRecord) -> bool:
+    """Errors print once, at the end, located; their Pelican echoes not at all."""
+    return record.levelno < logging.ERROR and not str(record.msg).startswith(_REDUNDANT)
+
+
 def _configure_logging(verbose: bool, debug: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_ConsoleFormatter())
-    handler.addFilter(lambda r: r.levelno < logging.ERROR)  # errors print once, at the end
+    handler.addFilter(_shown_on_console)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError, Problem, ProblemCollector, UsageError
+from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
 
 logger = logging.getLogger(__name__)
 
@@ -91,20 +91,25 @@ def build(
     settings["DELETE_OUTPUT_DIRECTORY"] = False
 
     root = str(Path(settings_file).resolve().parent)
-    collector = ProblemCollector(root)
+    collector = ProblemCollector(root, settings["PATH"])
+    _ACTIVE.append(collector)
     recorder = _WarningRecorder()
     pelican_logger = logging.getLogger()
     pelican_logger.addHandler(collector)
     pelican_logger.addHandler(recorder)
     _reset_pelican_log_filter()
     try:
-        from pelican import Pelican
+        from pelican import Pelican, signals
 
+        signals.get_writer.connect(_stop_before_writing)
         try:
             Pelican(settings).run()
+        except BuildAbortedError:
+            pass  # the problems that stopped it are collected already
         except Exception as exc:  # noqa: BLE001 - reported as a build problem below
             collector.problems.append(_problem_from_exception(exc, root))
     finally:
+        _ACTIVE.remove(collector)
         pelican_logger.removeHandler(collector)
         pelican_logger.removeHandler(recorder)
 
@@ -113,6 +118,16 @@ def build(
         raise BuildError(collector.problems)
     _swap_into_place(staging, target)
     return BuildResult(target, time.perf_counter() - started, recorder.messages)
+
+
+# The collector of the build in progress (a list, so nested builds unwind cleanly).
+_ACTIVE: list[ProblemCollector] = []
+
+
+def _stop_before_writing(pelican):
+    """Reading found problems: stop before a single file is written."""
+    if _ACTIVE and _ACTIVE[-1].problems:
+        raise BuildAbortedError("problems found while reading the content")
 
 
 def _problem_from_exception(exc: Exception, root: str) -> Problem:

@@ -8,6 +8,7 @@ prints them together instead of stopping at the first.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -25,6 +26,10 @@ class UsageError(MainstreetError):
     """The command was called wrongly (bad option, missing settings file)."""
 
     exit_code = 2
+
+
+class BuildAbortedError(MainstreetError):
+    """Raised inside a build to stop it before anything is written (problems already logged)."""
 
 
 class BuildError(MainstreetError):
@@ -108,12 +113,12 @@ def content_source_in_stack() -> str | None:
     return None
 
 
-def problem_from_record(record: logging.LogRecord, root: str) -> Problem:
+def problem_from_record(record: logging.LogRecord, root: str, content_path: str = "") -> Problem:
     """Turn one Pelican or plugin log record into a located, actionable Problem."""
     msg, args = record.msg, record.args if isinstance(record.args, tuple) else ()
     if msg == "Could not process %s" and args:
-        path = str(args[0])
-        exc = record.exc_info[1] if record.exc_info else None
+        path = os.path.join(content_path, str(args[0]))
+        exc = record.exc_info[1] if record.exc_info else getattr(record, "mainstreet_exception", None)
         reason = f"{type(exc).__name__}: {exc}" if exc else "could not be read"
         line = metadata_line_for(path, str(exc)) if exc else None
         hint = _hint_for_exception(str(exc) if exc else "")
@@ -179,15 +184,19 @@ def _hint_for_exception(text: str) -> str:
 class ProblemCollector(logging.Handler):
     """Collects the records that must fail a build, as Problems."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, content_path: str = ""):
         super().__init__(level=logging.WARNING)
         self.root = root
+        self.content_path = content_path
         self.problems: list[Problem] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.ERROR or record.msg in FATAL_WARNINGS:
             if record.msg in FATAL_WARNINGS:
                 record.mainstreet_source = content_source_in_stack()
-            problem = problem_from_record(record, self.root)
+            # Pelican logs "Could not process" inside its except block without
+            # exc_info (unless DEBUG); the exception is still the one being handled.
+            record.mainstreet_exception = sys.exc_info()[1]
+            problem = problem_from_record(record, self.root, self.content_path)
             if problem not in self.problems:
                 self.problems.append(problem)

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import DEMO_NOW, run_build
 
 GOOD_HEADER = """Title: A Good Post
@@ -41,7 +40,7 @@ BROKEN = {
     "broken filename link": (
         "posts/broken-link.md",
         GOOD_HEADER.format(slug="broken-link") + "\nSee [this]({filename}/posts/does-not-exist.md).\n",
-        r"content/posts/broken-link\.md:7: broken link to '/posts/does-not-exist\.md'",
+        r"content/posts/broken-link\.md:8: broken link to '/posts/does-not-exist\.md'",
     ),
     "unknown status": (
         "posts/bad-status.md",
@@ -127,9 +126,9 @@ def test_missing_settings_file_is_a_usage_error(project):
 
 def test_successful_build_replaces_output_completely(project):
     output = previous_output(project)
-    (project / "content" / "posts" / "keep-fresh.md").unlink()
+    (project / "content" / "posts" / "first-loaf.md").unlink()
     result = run_build(project / "siteconf.py", output, now=DEMO_NOW)
     assert result.returncode == 0, result.stderr
     assert not (output / "marker.txt").exists(), "stale files must not linger"
-    assert not (output / "blog" / "keep-fresh").exists(), "a deleted post must disappear"
-    assert (output / "blog" / "first-loaf" / "index.html").exists()
+    assert not (output / "blog" / "first-loaf").exists(), "a deleted post must disappear"
+    assert (output / "blog" / "keep-fresh" / "index.html").exists()

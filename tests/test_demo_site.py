@@ -9,7 +9,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 import advertools as adv
 import feedparser
 import pytest
-
 from conftest import ROOT
 
 BASE = "https://www.hearthandhoney.example"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import feedparser
-
 from conftest import FIXTURES, run_build
 
 MARKERS = {

@@ -113,16 +113,14 @@ def check_collisions(generators) -> None:
                 check_template(generator, content, settings)
 
     for save_as, contents in sorted(by_save_as.items()):
-        if len(contents) > 1:
-            files = ", ".join(project_path(c.source_path, settings) for c in contents)
-            first = contents[-1]
+        for content in contents if len(contents) > 1 else []:
+            others = ", ".join(project_path(c.source_path, settings) for c in contents if c is not content)
             logger.error(
-                "%s:%d: %s and %s all write %s; give each a unique Slug (or Save_as)",
-                project_path(first.source_path, settings),
-                metadata_line(first.source_path, "slug"),
-                "two sources" if len(contents) == 2 else f"{len(contents)} sources",
-                files,
+                "%s:%d: writes %s, as does %s; give each a unique Slug (or Save_as)",
+                project_path(content.source_path, settings),
+                metadata_line(content.source_path, "slug"),
                 save_as,
+                others,
             )
     for (kind, slug, _lang), contents in sorted(by_slug.items()):
         if len(contents) > 1 and len({c.save_as for c in contents}) == len(contents):
@@ -144,10 +142,11 @@ def check_template(generator, content, settings) -> None:
     try:
         generator.get_template(name)
     except Exception:  # noqa: BLE001 - Pelican raises its own not-found class
+        theme_templates = os.path.join(settings["THEME"], "templates")
         available = sorted(
-            os.path.splitext(t)[0]
-            for t in generator.env.list_templates(extensions=["html"])
-            if "/" not in t and not t.startswith("base")
+            os.path.splitext(name)[0]
+            for name in os.listdir(theme_templates)
+            if name.endswith(".html") and name != "base.html"
         )
         logger.error(
             "%s:%d: unknown template %r; use one of: %s",
