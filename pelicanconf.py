@@ -112,7 +112,7 @@ LOAD_CONTENT_CACHE = False
 # --- Plugins (order is signal order) ---------------------------------------
 
 PLUGIN_PATHS = [str(_HERE / "plugins")]
-PLUGINS = ["visibility", "onpage", "feeds"]
+PLUGINS = ["visibility", "landing", "onpage", "feeds"]
 
 # plugins/onpage: on-page SEO, sitemap.xml, robots.txt, 404 page.
 ONPAGE = {

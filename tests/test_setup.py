@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from conftest import ROOT
 
-PLUGINS = ["visibility", "onpage", "feeds"]
+PLUGINS = ["visibility", "landing", "onpage", "feeds"]
 
 
 @pytest.mark.parametrize("name", PLUGINS)

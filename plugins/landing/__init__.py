@@ -1,0 +1,3 @@
+from .landing import register
+
+__all__ = ["register"]
