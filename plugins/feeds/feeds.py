@@ -95,6 +95,28 @@ def add_entry(fg, article, settings) -> None:
         entry.enclosure(hero.url, length, mime)
 
 
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
+
+
+def atom_bytes(fg) -> bytes:
+    """The Atom document of ``fg``, with the rel/type/length of entry links kept.
+
+    feedgen 1.0.0 drops every attribute but href from an entry's <link> elements
+    (a variable shadowing bug in FeedEntry.atom_entry), which turns the enclosure
+    into a second "alternate" link. Re-apply them from the entries' own link data.
+    """
+    from lxml import etree
+
+    root = etree.fromstring(fg.atom_str(pretty=True))
+    for element, entry in zip(root.iter(f"{ATOM_NS}entry"), fg.entry(), strict=True):
+        links = element.findall(f"{ATOM_NS}link")
+        for link_element, data in zip(links, entry.link() or [], strict=True):
+            for key in ("rel", "type", "hreflang", "title", "length"):
+                if data.get(key):
+                    link_element.set(key, str(data[key]))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
 def write_feeds(generator, writer=None) -> None:
     settings = generator.settings
     conf = feeds_settings(settings)
@@ -105,7 +127,11 @@ def write_feeds(generator, writer=None) -> None:
         fg = build_feed(generator.articles, settings, conf[key])
         path = os.path.join(output, conf[key])
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        (fg.atom_file if key == "atom" else fg.rss_file)(path, pretty=True)
+        if key == "atom":
+            with open(path, "wb") as fh:
+                fh.write(atom_bytes(fg))
+        else:
+            fg.rss_file(path, pretty=True)
         logger.debug("feeds: wrote %s", path)
 
 
