@@ -176,7 +176,7 @@ LOCAL_BUSINESS = {
     "name": SITENAME,
     "legal_name": "Hearth & Honey Bakery LLC",
     "description": (
-        "Neighbourhood bakery and café baking naturally leavened bread, "
+        "Neighborhood bakery and café baking naturally leavened bread, "
         "viennoiserie and custom cakes with Vermont flour since 2014."
     ),
     "telephone": "+1-802-555-0142",
