@@ -112,7 +112,7 @@ LOAD_CONTENT_CACHE = False
 # --- Plugins (order is signal order) ---------------------------------------
 
 PLUGIN_PATHS = [str(_HERE / "plugins")]
-PLUGINS = ["visibility", "landing", "onpage", "feeds"]
+PLUGINS = ["visibility", "landing", "onpage", "feeds", "local_seo"]
 
 # plugins/onpage: on-page SEO, sitemap.xml, robots.txt, 404 page.
 ONPAGE = {
@@ -169,17 +169,21 @@ MENU = [
 
 # --- The business -----------------------------------------------------------
 
-# One profile: the footer, the contact page and (with plugins/local_seo) the
-# structured data all read it, so what people see and what machines read agree.
+# One profile: the footer, the contact page, the location and event pages and
+# the structured data (JSON-LD) of every page all read it (plugins/local_seo),
+# so what people see and what machines read agree. A mistake here fails the
+# build with the key's path and the fix. README: "Local SEO profile".
 LOCAL_BUSINESS = {
-    "type": "Bakery",
+    "type": "Bakery",  # schema.org LocalBusiness or a subtype: Bakery, Plumber, Dentist ...
     "name": SITENAME,
     "legal_name": "Hearth & Honey Bakery LLC",
+    "url": PUBLIC_SITEURL + "/",
     "description": (
         "Neighborhood bakery and café baking naturally leavened bread, "
         "viennoiserie and custom cakes with Vermont flour since 2014."
     ),
-    "telephone": "+1-802-555-0142",
+    "founding_date": "2014",
+    "telephone": "+1-802-555-0142",  # international format
     "email": "hello@hearthandhoney.example",
     "address": {
         "street": "42 Mill Street",
@@ -199,11 +203,94 @@ LOCAL_BUSINESS = {
         "saturday": [["08:00", "16:00"]],
         "sunday": [["08:00", "13:00"]],
     },
+    # Dates whose hours differ (holidays); "through" for several days, [] = closed.
+    # Past dates drop out of the pages and the data by themselves.
+    "special_hours": [
+        {"date": "2026-11-26", "hours": [], "label": "Thanksgiving"},
+        {"date": "2026-12-24", "hours": [["07:00", "14:00"]], "label": "Christmas Eve"},
+        {"date": "2026-12-25", "through": "2026-12-26", "hours": [], "label": "Christmas"},
+        {"date": "2026-12-31", "hours": [["07:00", "15:00"]], "label": "New Year's Eve"},
+        {"date": "2027-01-01", "hours": [], "label": "New Year's Day"},
+    ],
     "price_range": "$$",
+    "currency": "USD",
+    "payment_accepted": ["Cash", "Credit Card", "Debit Card", "Apple Pay", "Google Pay"],
+    # Place names, or a radius around the bakery: {"radius_miles": 10}.
+    "area_served": ["Alder Falls", "Rutland County", {"radius_miles": 10, "label": "within 10 miles of Alder Falls"}],
+    "amenities": ["Café seating", "Step-free entrance", "Free Wi-Fi", "Street parking on Mill Street"],
     "logo": "theme/logo.svg",
-    "image": "images/hero-storefront.jpg",
-    "same_as": [],
+    "image": ["images/hero-storefront.jpg", "images/contact-storefront.jpg"],
+    "same_as": [
+        "https://www.instagram.com/hearthandhoneybakery",
+        "https://www.facebook.com/hearthandhoneybakery",
+    ],
 }
+
+# Branches: each gets /locations/<slug>/ with its own address, phone, map and
+# hours (and its own LocalBusiness in the structured data); /locations/ lists
+# them when there are several. Anything not given (type, price range, payment,
+# payment, holiday hours ...) comes from LOCAL_BUSINESS. Leave it empty for a
+# business with one shop: the contact page then carries everything.
+LOCATIONS = [
+    {
+        "slug": "mill-street",
+        "name": "Hearth & Honey Bakery & Café, Mill Street",
+        "description": "Our bakery and café: the ovens, the full counter, coffee, cake pickups and the weekend classes.",
+        "telephone": "+1-802-555-0142",
+        "email": "hello@hearthandhoney.example",
+        "address": {
+            "street": "42 Mill Street",
+            "locality": "Alder Falls",
+            "region": "VT",
+            "postal_code": "05701",
+            "country": "US",
+        },
+        "geo": {"latitude": 43.6106, "longitude": -72.9726},
+        "opening_hours": {
+            "monday": [],
+            "tuesday": [["07:00", "18:00"]],
+            "wednesday": [["07:00", "18:00"]],
+            "thursday": [["07:00", "18:00"]],
+            "friday": [["07:00", "18:00"]],
+            "saturday": [["08:00", "16:00"]],
+            "sunday": [["08:00", "13:00"]],
+        },
+        "image": "images/contact-storefront.jpg",
+        "amenities": ["Café seating", "Step-free entrance", "Free Wi-Fi", "Street parking on Mill Street"],
+    },
+    {
+        "slug": "depot-market",
+        "name": "Hearth & Honey Bread Counter, Depot Market",
+        "type": "Bakery",
+        "description": (
+            "Our bread counter in the Depot Market hall: the morning's loaves, croissants "
+            "and pre-ordered cakes, without crossing town."
+        ),
+        "telephone": "+1-802-555-0178",
+        "address": {
+            "street": "7 Depot Square",
+            "locality": "Alder Falls",
+            "region": "VT",
+            "postal_code": "05701",
+            "country": "US",
+        },
+        "geo": {"latitude": 43.6071, "longitude": -72.9688},
+        "opening_hours": {
+            "monday": [],
+            "tuesday": [],
+            "wednesday": [["07:30", "13:00"]],
+            "thursday": [["07:30", "13:00"]],
+            "friday": [["07:30", "13:00"], ["15:00", "18:30"]],
+            "saturday": [["07:30", "14:00"]],
+            "sunday": [],
+        },
+        "amenities": ["Free parking at the Depot Market", "Step-free entrance", "Cake pickups by arrangement"],
+    },
+]
+
+# plugins/local_seo: where location and event pages go, and FAQ headings.
+# Defaults are in README, "Settings reference"; this demo uses them all.
+LOCAL_SEO = {}
 
 # Customer segments: landing-page variants, feeds and newsletters use the keys.
 SEGMENTS = {

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from mainstreet.images import image_size
 from mainstreet.sources import metadata_line, project_path
 
 logger = logging.getLogger(__name__)
@@ -115,20 +116,6 @@ def count_words(content) -> int:
 
 
 # --- images -------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def image_size(path: str) -> tuple[int, int] | None:
-    """Pixel size of an image file (reads only the header), None if unreadable."""
-    if path.endswith(".svg"):
-        return None
-    try:
-        from PIL import Image
-
-        with Image.open(path) as img:
-            return img.size
-    except (OSError, ValueError):
-        return None
 
 
 @dataclass

@@ -1,0 +1,3 @@
+from .local_seo import register
+
+__all__ = ["register"]
