@@ -216,30 +216,24 @@ def headline(title: str) -> str:
     return title[: HEADLINE_MAX - 1].rsplit(" ", 1)[0] + "…"
 
 
-def offer_nodes(page, url: str, base: str, org_id: str, currency: str, image_id: str | None) -> list[dict]:
-    """Product and Offer (AggregateOffer for a range like 'Price: 34-68') of a landing page."""
-    meta = page.metadata
-    low, _, high = str(meta["price"]).replace("$", "").partition("-")
-    low, high = Decimal(low.strip()), Decimal(high.strip()) if high.strip() else None
-    currency = str(meta.get("price_currency") or currency)
-    valid_through = meta.get("offer_valid_through") or meta.get("expires")
+def offer_nodes(page, info, url: str, org_id: str, image_id: str | None) -> list[dict]:
+    """Product and Offer (AggregateOffer for a price range) of a landing page."""
     offer = {
-        "@type": "AggregateOffer" if high is not None else "Offer",
+        "@type": "AggregateOffer" if info.high is not None else "Offer",
         "@id": f"{url}#offer",
-        "name": meta.get("offer"),
+        "name": info.name,
         "url": url,
-        "priceCurrency": currency,
+        "priceCurrency": info.currency,
         "availability": f"{SCHEMA}/InStock",
-        "validFrom": str(meta.get("offer_valid_from", "")),
+        "validFrom": info.valid_from,
+        "validThrough": info.valid_through,
         "seller": {"@id": org_id},
         "itemOffered": {"@id": f"{url}#product"},
     }
-    if high is not None:
-        offer.update({"lowPrice": _number(low), "highPrice": _number(high)})
+    if info.high is not None:
+        offer.update({"lowPrice": _number(info.low), "highPrice": _number(info.high)})
     else:
-        offer.update({"price": _number(low), "priceValidUntil": str(valid_through or "")})
-    if valid_through:
-        offer["validThrough"] = str(valid_through)
+        offer.update({"price": _number(info.low), "priceValidUntil": info.valid_through})
     product = {
         "@type": "Product",
         "@id": f"{url}#product",
@@ -488,8 +482,8 @@ def page_graph(ctx, meta, profile: Profile | None, conf: dict) -> dict:
             webpage["about"] = ref(org)
         if page_type == "ContactPage":
             webpage["mainEntity"] = ref(org)
-        if getattr(page, "is_landing", False) and page.metadata.get("price") and profile is not None:
-            product, offer = offer_nodes(page, url, base, org_id, profile.business.currency, image_id)
+        if getattr(page, "offer", None) is not None:
+            product, offer = offer_nodes(page, page.offer, url, org_id, image_id)
             later += [product, offer]
             webpage["mainEntity"] = ref(product)
         trail = [home, (page.title, url)]

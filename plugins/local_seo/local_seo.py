@@ -37,6 +37,7 @@ from .business import DAYS, public_base, read_profile
 from .events import is_event, read_event
 from .faq import extract_faq
 from .graph import page_graph
+from .offers import read_offer
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def prepare_pages(generator) -> None:
         for page in pages:
             add_faq(page, conf)
             if not is_event(page, folder):
+                page.offer = read_offer(page, settings, profile.business.currency if profile else "")
                 kept.append(page)
                 continue
             if "url" not in page.metadata:
