@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# npm tools of the quality gates (Lighthouse, vnu.jar), from package-lock.json.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: help site test serve livereload clean lock
 
@@ -22,8 +24,18 @@ $(STAMP): requirements.lock pyproject.toml
 site: $(STAMP)  ## set up (first run) and build the site into output/
 	$(BIN)/invoke build
 
-test: $(STAMP)  ## set up (first run) and run the whole test suite
+test: $(STAMP) $(NODE_STAMP)  ## set up (first run) and run the whole test suite
 	$(BIN)/invoke test
+
+# node_modules/ is (re)installed only when package.json or package-lock.json
+# changed. Without npm the gates that need it skip, saying why.
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(NODE_STAMP); \
+	else \
+		echo "warning: npm not found; the Lighthouse and HTML validator tests will skip (install Node.js 18+)"; \
+	fi
 
 serve: $(STAMP)  ## build, then serve the site on http://localhost:8000/
 	$(BIN)/invoke build serve
@@ -31,7 +43,7 @@ serve: $(STAMP)  ## build, then serve the site on http://localhost:8000/
 livereload: $(STAMP)  ## serve and rebuild on every change
 	$(BIN)/invoke livereload
 
-clean:  ## remove output/ and caches (keeps .venv)
+clean:  ## remove output/ and caches (keeps .venv and node_modules)
 	rm -rf output reports .pytest_cache .ruff_cache
 
 lock:  ## re-pin every dependency from pyproject.toml into requirements.lock
