@@ -126,11 +126,37 @@ ONPAGE = {
     "words_per_minute": 230,
 }
 
-# plugins/feeds: Atom and RSS for every published post.
+# plugins/feeds: Atom, RSS and JSON Feed of every published post, plus Atom
+# and RSS per category (feeds/category/<slug>.*) and per segment (feeds/segment/<key>.*).
 FEEDS = {
     "atom": "feeds/all.atom.xml",
     "rss": "feeds/all.rss.xml",
+    "json": "feeds/all.json",
     "max_items": 50,
+}
+
+# outreach/ (`invoke newsletter`): the newsletter and the welcome sequence.
+# SMTP comes only from MAINSTREET_SMTP_* environment variables, never from here.
+NEWSLETTER = {
+    "from": "Ana at Hearth & Honey <news@hearthandhoney.example>",
+    "reply_to": "hello@hearthandhoney.example",
+    "subject": "{title} · Hearth & Honey news",
+    "max_items": 5,
+    # Must accept a POST (RFC 8058 one-click unsubscribe): your email service's or form backend's URL.
+    "unsubscribe_url": "https://www.hearthandhoney.example/unsubscribe?s={token}",
+    "unsubscribe_mailto": "unsubscribe@hearthandhoney.example",
+}
+
+# outreach/ (`invoke social`): weekly posting slots per platform, in TIMEZONE.
+SOCIAL = {
+    "slots": {
+        "facebook": ["tue 10:00", "thu 10:00", "sat 09:00"],
+        "instagram": ["wed 12:00", "sat 10:30"],
+        "linkedin": ["tue 08:30", "thu 08:30"],
+        "x": ["mon 12:00", "wed 12:00", "fri 12:00"],
+        "google-business": ["mon 09:00", "thu 09:00"],
+    },
+    "evergreen_weeks": 8,
 }
 
 # Shown on the home page, in this order.
