@@ -1,0 +1,209 @@
+"""Words: keyphrase matching, readability measures and title pixel widths.
+
+Keyphrases match the way Yoast SEO matches them: case and accents do not
+matter, word forms are reduced to their stem (Snowball: "cakes", "caking" ->
+"cake"), words match whole, and function words ("the", "for") may come and go
+between the keyphrase's words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from .extract import WORD
+
+_STEMMERS = {
+    "en": "english", "fr": "french", "de": "german", "es": "spanish", "it": "italian", "pt": "portuguese",
+    "nl": "dutch", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian", "fi": "finnish",
+    "ru": "russian", "ro": "romanian", "hu": "hungarian", "tr": "turkish", "ca": "catalan",
+}  # fmt: skip
+
+# English function words: ignored inside keyphrases, as Yoast does.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+    nor not of off on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself yourselves""".split()
+)
+
+
+def language_of(lang: str | None) -> str:
+    return (lang or "en").split("-")[0].split("_")[0].lower()
+
+
+@lru_cache(maxsize=32)
+def _stemmer(language: str):
+    name = _STEMMERS.get(language)
+    return snowballstemmer.stemmer(name) if name else None
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, straight apostrophes."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, language: str) -> str:
+    if word.endswith("'s"):
+        word = word[:-2]
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(word) if stemmer else word
+
+
+def tokens(text: str, language: str = "en") -> list[str]:
+    """Stems of the words of ``text``, in order."""
+    return [_stem(w, language) for w in WORD.findall(fold(text))]
+
+
+def content_tokens(text: str, language: str = "en") -> list[str]:
+    """Stems of the words that carry meaning (function words dropped in English)."""
+    words = WORD.findall(fold(text))
+    if language == "en":
+        words = [w for w in words if w not in STOP_WORDS]
+    return [_stem(w, language) for w in words]
+
+
+@dataclass(frozen=True)
+class Keyphrase:
+    text: str
+    stems: tuple[str, ...]  # content words' stems, in order
+    language: str
+
+    @classmethod
+    def parse(cls, text: str, language: str = "en") -> Keyphrase:
+        stems = tuple(content_tokens(text, language)) or tuple(tokens(text, language))
+        return cls(text.strip(), stems, language)
+
+    def key(self) -> str:
+        """Two keyphrases with the same key target the same search."""
+        return " ".join(sorted(self.stems))
+
+    def found_in(self, text: str | None) -> bool:
+        """All of the keyphrase's words (any form, any order) occur in ``text``."""
+        if not text or not self.stems:
+            return False
+        words = set(tokens(text, self.language))
+        return all(stem in words for stem in self.stems)
+
+    def count_in(self, text: str) -> int:
+        """Occurrences of the keyphrase's words in order (function words between them allowed)."""
+        if not self.stems:
+            return 0
+        stream = content_tokens(text, self.language)
+        n = len(self.stems)
+        count = i = 0
+        first = self.stems[0]
+        while i <= len(stream) - n:
+            if stream[i] == first and tuple(stream[i : i + n]) == self.stems:
+                count += 1
+                i += n
+            else:
+                i += 1
+        return count
+
+    def in_slug(self, slug: str) -> bool:
+        return self.found_in(slug.replace("-", " ").replace("_", " "))
+
+
+# --- readability -------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9À-Ý])")
+_PASSIVE = re.compile(  # on lower-cased text; the lookahead makes most positions fail fast
+    r"\b(?=[aibg])(?:am|is|are|was|were|be|been|being|get|gets|got|gotten|getting)\s+(?:\w+ly\s+)?"
+    r"(?:\w{2,}ed|born|built|bought|brought|caught|chosen|done|drawn|driven|eaten|fallen|felt|found|forgotten|"
+    r"frozen|given|gone|grown|held|hidden|kept|known|laid|left|lost|made|meant|paid|put|read|ridden|risen|run|"
+    r"said|seen|sent|set|shaken|shown|shut|sold|spent|spoken|stolen|struck|sung|taken|taught|thrown|told|"
+    r"understood|won|worn|written)\b"
+)
+_NOT_PARTICIPLE = frozenset({"need", "feed", "seed", "speed", "bed", "red", "bred", "shed", "sled", "wed"})
+_TRANSITION = re.compile(
+    r"\b(?:" + "|".join(sorted({re.escape(w) for w in (
+        "accordingly", "also", "although", "as a result", "because", "besides", "consequently", "finally",
+        "first", "firstly", "for example", "for instance", "furthermore", "hence", "however", "in addition",
+        "in contrast", "in fact", "in short", "indeed", "instead", "later", "likewise", "meanwhile", "moreover",
+        "nevertheless", "next", "nonetheless", "on the other hand", "otherwise", "secondly", "similarly", "since",
+        "still", "then", "therefore", "though", "thus", "to sum up", "ultimately", "whereas", "while", "yet",
+    )}, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(paragraphs: list[str]) -> list[str]:
+    found = []
+    for paragraph in paragraphs:
+        found.extend(s for s in _SENTENCE_END.split(paragraph) if WORD.search(s))
+    return found
+
+
+@dataclass
+class Readability:
+    sentences: int
+    long_sentences: int
+    long_paragraphs: int
+    longest_paragraph: int
+    passive: int | None  # None: not measured (not English)
+    transitions: int
+
+    def share(self, count: int | None) -> float:
+        return 100.0 * (count or 0) / self.sentences if self.sentences else 0.0
+
+
+def readability(paragraphs: list[str], language: str, long_sentence: int, long_paragraph: int,
+                transitions: bool = False) -> Readability:
+    found = sentences(paragraphs)
+    lengths = [len(s.split()) for s in found]
+    paragraph_lengths = [len(p.split()) for p in paragraphs]
+    passive = None
+    if language == "en":
+        passive = sum(1 for s in found if _is_passive(s))
+    return Readability(
+        sentences=len(found),
+        long_sentences=sum(1 for n in lengths if n > long_sentence),
+        long_paragraphs=sum(1 for n in paragraph_lengths if n > long_paragraph),
+        longest_paragraph=max(paragraph_lengths, default=0),
+        passive=passive,
+        transitions=sum(1 for s in found if _TRANSITION.search(s)) if transitions and language == "en" else 0,
+    )
+
+
+def _is_passive(sentence: str) -> bool:
+    for match in _PASSIVE.finditer(sentence.lower()):
+        participle = match.group(0).split()[-1].lower()
+        if participle not in _NOT_PARTICIPLE:
+            return True
+    return False
+
+
+# --- title width -------------------------------------------------------------------------
+
+# Advance widths of Arial (units per 1000 em), the font of Google's result titles.
+_ARIAL = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    [278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278, 584,
+     584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778,
+     722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278,
+     556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
+     260, 334, 584],
+    strict=True,
+))  # fmt: skip
+_ARIAL.update({"·": 278, "–": 556, "—": 1000, "’": 222, "‘": 222, "“": 333, "”": 333, "…": 1000, "•": 350})
+
+
+def title_width_px(text: str, font_px: float = 20.0) -> int:
+    """Estimated width of ``text`` in a Google result title (20 px Arial)."""
+    total = 0
+    for char in text:
+        width = _ARIAL.get(char)
+        if width is None:
+            base = unicodedata.normalize("NFKD", char)[:1]
+            width = _ARIAL.get(base, 1000 if unicodedata.east_asian_width(char) in "WF" else 556)
+        total += width
+    return round(total * font_px / 1000)

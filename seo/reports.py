@@ -1,0 +1,134 @@
+"""The report files: audit.json, audit.csv, audit.sarif and a self-contained audit.html."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+from . import TOOL_NAME, __version__
+from .audit import AuditResult
+from .model import SEVERITIES
+from .rules.catalog import GROUPS, RULES
+
+CSV_COLUMNS = ["severity", "rule", "url", "message", "hint", "element", "target", "keyword", "value", "limit",
+               "source", "file"]
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}
+REPORT_FILES = ("audit.html", "audit.json", "audit.csv", "audit.sarif")
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+)$")
+
+
+def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str, Path]:
+    """Write the four reports into ``directory``; returns their paths by name."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    data = result.to_dict()
+    paths = {name: directory / name for name in REPORT_FILES}
+    # Indented JSON is written by Python's slow encoder: only small reports get it.
+    indent = 2 if len(result.findings) <= 2000 else None
+    _write(paths["audit.json"], json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
+    _write(paths["audit.sarif"], json.dumps(sarif(result), indent=indent, ensure_ascii=False) + "\n")
+    _write_csv(paths["audit.csv"], data["findings"])
+    _write(paths["audit.html"], html_report(result, data))
+    return paths
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a reader (or CI's artifact upload) never sees half a report."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, path)
+
+
+def _write_csv(path: Path, findings: list[dict]) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for finding in findings:
+        writer.writerow({k: ("" if finding.get(k) is None else finding.get(k)) for k in CSV_COLUMNS})
+    _write(path, buffer.getvalue())
+
+
+def location_of(finding: dict) -> tuple[str, int]:
+    """The file a person edits to fix a finding (its source when known), and a line."""
+    for key in ("source", "file"):
+        value = finding.get(key)
+        if value:
+            match = _LINE.match(value)
+            if match:
+                return match["path"], int(match["line"])
+            return (value if key == "source" else f"output/{value}"), 1
+    return finding["url"], 1
+
+
+def sarif(result: AuditResult) -> dict:
+    rules = list(RULES.values())
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    results = []
+    for finding in result.findings:
+        data = finding.to_dict()
+        uri, line = location_of(data)
+        results.append({
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": SARIF_LEVEL[finding.severity],
+            "message": {"text": f"{finding.message} Fix: {finding.hint}"},
+            "locations": [{
+                "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": line}},
+                "logicalLocations": [{"name": finding.url, "kind": "resource"}],
+            }],
+            "partialFingerprints": {"mainstreetFinding/v1": f"{finding.rule}|{finding.url}|{data.get('target', '')}"},
+            "properties": {k: v for k, v in data.items() if k not in ("rule", "severity", "message", "hint")},
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": TOOL_NAME,
+                "version": __version__,
+                "rules": [{
+                    "id": rule.id,
+                    "name": "".join(part.title() for part in re.split(r"[.\-]", rule.id)),
+                    "shortDescription": {"text": rule.title},
+                    "fullDescription": {"text": rule.title + "."},
+                    "help": {"text": rule.hint},
+                    "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+                    "properties": {"group": rule.group, "onlineOnly": rule.online_only},
+                } for rule in rules],
+            }},
+            "invocations": [{"executionSuccessful": True, "endTimeUtc": result.generated_at.isoformat()}],
+            "results": results,
+        }],
+    }
+
+
+def html_report(result: AuditResult, data: dict | None = None) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    data = data or result.to_dict()
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    by_group = {group: Counter() for group in GROUPS}
+    for finding in result.findings:
+        by_group[finding.group][finding.severity] += 1
+    by_rule = Counter(f.rule for f in result.findings)
+    top_rules = [
+        {"rule": RULES[rule_id], "count": count,
+         "severity": max((f.severity for f in result.findings if f.rule == rule_id), key=SEVERITIES[::-1].index)}
+        for rule_id, count in by_rule.most_common()
+    ]
+    return env.get_template("audit.html").render(
+        data=data, result=result, severities=SEVERITIES, groups=[g for g in GROUPS if sum(by_group[g].values())],
+        by_group=by_group, top_rules=top_rules, rules=RULES, keyword_checks=KEYWORD_COLUMNS,
+        group_max=max([sum(c.values()) for c in by_group.values()] + [1]),
+    )
+
+
+KEYWORD_COLUMNS = [("title", "Title"), ("h1", "H1"), ("description", "Description"), ("slug", "URL"),
+                   ("intro", "Intro"), ("subheadings", "Subheadings"), ("img_alt", "Image alt")]

@@ -1,0 +1,129 @@
+"""Rules: each group module looks at the page model and adds findings to a Context.
+
+``run_rules`` runs every group in a fixed order, then applies the settings:
+severity changes, rules turned off and ignore patterns (``SEO_AUDIT``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections import Counter
+from dataclasses import dataclass, field
+
+from mainstreet.manifest import Manifest, ManifestEntry
+
+from ..language import Keyphrase, language_of
+from ..model import SEVERITY_RANK, Finding, Page, Site
+from .catalog import RULES, Rule
+
+
+@dataclass
+class Context:
+    site: Site
+    settings: dict
+    manifest: Manifest | None = None
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    external: dict | None = None  # url -> external.LinkCheck, when --check-external ran
+    findings: list[Finding] = field(default_factory=list)
+    keyword_rows: list[dict] = field(default_factory=list)
+    outlinks: dict[str, set[str]] = field(default_factory=dict)  # page path -> paths it links to (final)
+    inlinks: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.entries: dict[str, ManifestEntry] = self.manifest.by_url() if self.manifest else {}
+        self._keyphrases: dict[str, Keyphrase | None] = {}
+
+    def entry(self, page: Page) -> ManifestEntry | None:
+        return self.entries.get(page.path)
+
+    def keyphrase(self, page: Page) -> Keyphrase | None:
+        """The page's focus keyphrase from the manifest, if it has one."""
+        if page.path not in self._keyphrases:
+            entry = self.entry(page)
+            keyword = (entry.keyword or "").strip() if entry else ""
+            self._keyphrases[page.path] = Keyphrase.parse(keyword, language_of(page.lang)) if keyword else None
+        return self._keyphrases[page.path]
+
+    def is_content_page(self, page: Page) -> bool:
+        """A page someone wrote (post, page, landing page), as opposed to a generated list.
+
+        With the manifest: the pages it lists. Without: posts (og:type article) and
+        pages whose text was found by a content selector other than the generic
+        ``main`` / ``body`` fallbacks.
+        """
+        if self.entries:
+            return page.path in self.entries
+        return page.is_article or page.content_selector not in (None, "main", "body")
+
+    def add(self, rule_id: str, where: Page | str | None, message: str, *, severity: str | None = None,
+            hint: str | None = None, **extra) -> Finding:
+        """Record a finding on a page (or a path, or None for the whole site)."""
+        rule: Rule = RULES[rule_id]
+        page = where if isinstance(where, Page) else self.site.pages.get(where) if isinstance(where, str) else None
+        path = page.path if page else where if isinstance(where, str) else "/"
+        entry = self.entries.get(path)
+        extra.setdefault("file", page.file if page else None)
+        extra.setdefault("source", entry.source if entry else None)
+        finding = Finding(rule_id, severity or rule.severity, self.site.url_for(path), message, hint or rule.hint, extra)
+        self.findings.append(finding)
+        return finding
+
+
+def run_rules(ctx: Context) -> list[Finding]:
+    from . import content, editorial, keywords, links, onpage, responses, schema, sitemap
+
+    links.check(ctx)
+    onpage.check(ctx)
+    keywords.check(ctx)
+    links.check_topics(ctx)
+    schema.check(ctx)
+    sitemap.check(ctx)
+    content.check(ctx)
+    editorial.check(ctx)
+    if ctx.site.source == "online":
+        responses.check(ctx)
+    ctx.findings = apply_settings(ctx.findings, ctx.settings, ctx.site)
+    ctx.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.url, f.message))
+    return ctx.findings
+
+
+def apply_settings(findings: list[Finding], settings: dict, site: Site) -> list[Finding]:
+    overrides = settings.get("rules") or {}
+    ignores = [({"url": e} if isinstance(e, str) else e) for e in settings.get("ignore") or []]
+    kept = []
+    for finding in findings:
+        level = overrides.get(finding.rule)
+        if level == "off":
+            continue
+        if level:
+            finding.severity = level
+        if any(_ignored(finding, entry, site) for entry in ignores):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _ignored(finding: Finding, entry: dict, site: Site) -> bool:
+    pattern = entry["url"]
+    path = site.site_path(finding.url) or finding.url
+    if not (fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(finding.url, pattern)):
+        return False
+    rules = entry.get("rules")
+    if not rules:
+        return True
+    return any(finding.rule == r or (r.endswith(".*") and finding.rule.startswith(r[:-1])) for r in rules)
+
+
+def summarize(findings: list[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {"error": counts["error"], "warning": counts["warning"], "notice": counts["notice"]}
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def quote(text: str, limit: int = 60) -> str:
+    text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return f"“{text}”"
