@@ -70,6 +70,7 @@ class LedgerState:
     issues: list[Issue] = field(default_factory=list)
     sent: set[tuple[str, str]] = field(default_factory=set)  # (campaign, subscriber key)
     failures: Counter = field(default_factory=Counter)  # (campaign, subscriber key) -> count
+    sequence_days: set[tuple[str, str]] = field(default_factory=set)  # (subscriber key, run date)
     key_check: str | None = None
 
     @classmethod
@@ -85,6 +86,8 @@ class LedgerState:
                 )
             elif kind == "sent":
                 state.sent.add((record["campaign"], record["subscriber"]))
+                if record.get("day"):
+                    state.sequence_days.add((record["subscriber"], record["day"]))
             elif kind == "failed":
                 state.failures[(record["campaign"], record["subscriber"])] += 1
         return state
@@ -252,7 +255,7 @@ class Newsletter:
         # The same message to the same person always has the same Message-ID, so a
         # receiving system can drop a copy sent again after a crash.
         left = campaign.replace(":", ".").replace("/", ".")
-        return f"<{left}.{subscriber.key[:24]}@{self.site.domain}>"
+        return f"<{left}.{subscriber.key[:16]}@{self.site.domain}>"
 
     # --- previews ---------------------------------------------------------------
 
@@ -368,8 +371,8 @@ class Newsletter:
     def _send_sequences(self, people, state, ledger, mailer, limiter, from_addr) -> None:
         today = self.now.date()
         for subscriber in people.subscribers:
-            if not subscriber.may_receive(today):
-                continue
+            if not subscriber.may_receive(today) or (subscriber.key, today.isoformat()) in state.sequence_days:
+                continue  # at most one sequence email a day, however often the job runs
             step = self.due_step(subscriber, state, today)
             if step is None:
                 continue
@@ -401,10 +404,12 @@ class Newsletter:
             logger.warning("%s: %s refused (%s); it will be retried on the next run", campaign, subscriber.email, exc)
             return
         # Accepted by the server: record it before doing anything else.
-        ledger.append(
-            {"type": "sent", "campaign": campaign, "subscriber": subscriber.key, "edition": subscriber.edition,
-             "message_id": message["Message-ID"], "at": _stamp()}
-        )
+        record = {"type": "sent", "campaign": campaign, "subscriber": subscriber.key, "edition": subscriber.edition,
+                  "message_id": message["Message-ID"], "at": _stamp()}
+        if campaign.startswith("sequence:"):
+            record["day"] = self.now.date().isoformat()
+            state.sequence_days.add((subscriber.key, record["day"]))
+        ledger.append(record)
         state.sent.add((campaign, subscriber.key))
         self.report.sent[campaign] += 1
 
