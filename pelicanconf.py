@@ -112,7 +112,18 @@ LOAD_CONTENT_CACHE = False
 # --- Plugins (order is signal order) ---------------------------------------
 
 PLUGIN_PATHS = [str(_HERE / "plugins")]
-PLUGINS = ["visibility", "landing", "onpage", "feeds", "local_seo"]
+PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo"]
+
+# Private build reports (manifest.json, calendar views), never part of output/.
+# Relative to this file's folder; `--reports DIR` overrides it.
+REPORTS_PATH = "reports"
+
+# plugins/editorial: calendar/*.md drives the build and the calendar views.
+EDITORIAL = {
+    "path": "calendar",
+    # Target posts per week for the plan report: one every two weeks.
+    "cadence": 0.5,
+}
 
 # plugins/onpage: on-page SEO, sitemap.xml, robots.txt, 404 page.
 ONPAGE = {

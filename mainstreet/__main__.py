@@ -1,4 +1,4 @@
-"""Command line: ``python -m mainstreet build|serve``.
+"""Command line: ``python -m mainstreet build|calendar|serve|livereload``.
 
 Exit codes: 0 success, 1 the build found problems (each printed as
 ``file:line: message``), 2 the command was used wrongly.
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .build import ROOT, build
 from .errors import FATAL_WARNINGS, BuildError, MainstreetError
+from .manifest import describe_next_change
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,8 +24,20 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-s", "--settings", default=str(ROOT / "pelicanconf.py"), help="settings file")
     b.add_argument("-o", "--output", help="output folder (default: OUTPUT_PATH of the settings)")
     b.add_argument("--now", help="build as if it were this ISO date/time (previews scheduled posts)")
+    b.add_argument("--reports", help="reports folder (default: REPORTS_PATH of the settings, 'reports')")
     b.add_argument("-v", "--verbose", action="store_true", help="show every file written")
     b.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+    c = sub.add_parser("calendar", help="build, then print the plan report (views in reports/)")
+    c.add_argument("-s", "--settings", default=str(ROOT / "pelicanconf.py"), help="settings file")
+    c.add_argument("-o", "--output", help="output folder (default: OUTPUT_PATH of the settings)")
+    c.add_argument("--now", help="as if it were this ISO date/time")
+    c.add_argument("--reports", help="reports folder (default: REPORTS_PATH of the settings, 'reports')")
+    c.add_argument("--new-stubs", action="store_true", help="write a draft post for each planned row without one")
+    c.add_argument("--import", dest="import_csv", metavar="FILE.csv", help="write a spreadsheet's rows into calendar/")
+    c.add_argument("--to", metavar="calendar/NAME.md", help="with --import: put every row into this file")
+    c.add_argument("-v", "--verbose", action="store_true", help="show every file written")
+    c.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     s = sub.add_parser("serve", help="serve output/ on localhost")
     s.add_argument("directory", nargs="?", default=str(ROOT / "output"))
@@ -69,9 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(getattr(args, "verbose", False), getattr(args, "debug", False))
     try:
         if args.command == "build":
-            result = build(args.settings, output=args.output, now=args.now)
-            print(f"Built {result.output} in {result.seconds:.1f} s", file=sys.stderr)
+            result = build(args.settings, output=args.output, now=args.now, reports=args.reports)
+            _print_built(result)
             return 0
+        if args.command == "calendar":
+            from .calendar_command import run_calendar
+
+            return run_calendar(args, _print_built)
         if args.command == "serve":
             return _serve(Path(args.directory), args.host, args.port)
         if args.command == "livereload":
@@ -87,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 2
+
+
+def _print_built(result) -> None:
+    print(f"Built {result.output} in {result.seconds:.1f} s", file=sys.stderr)
+    tz = result.upcoming[0]["at"].tzinfo if result.upcoming else None
+    print(f"Next scheduled change: {describe_next_change(result.upcoming, tz)}", file=sys.stderr)
 
 
 def _serve(directory: Path, host: str, port: int) -> int:

@@ -6,6 +6,11 @@ driver runs Pelican with every error collected (see errors.py), renders into a
 fresh sibling folder and only replaces output/ when the whole build succeeded,
 so output/ always holds one complete, current build and a failed build leaves
 the previous one untouched.
+
+The private reports (``REPORTS_PATH``: manifest.json, calendar views) follow
+the same rule: plugins write them into a staging folder inside the reports
+folder, and they replace the previous ones only after output/ was swapped in,
+so a manifest always describes the output/ that exists.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
@@ -31,6 +36,10 @@ class BuildResult:
     output: Path
     seconds: float
     warnings: list[str]
+    reports: Path | None = None
+    # plugins/visibility's coming publish/expiry moments, earliest first
+    # (dicts with "at", "slug", "change", "source").
+    upcoming: list[dict] = field(default_factory=list)
 
 
 class _WarningRecorder(logging.Handler):
@@ -71,10 +80,13 @@ def build(
     output: str | os.PathLike | None = None,
     now: dt.datetime | str | None = None,
     overrides: dict | None = None,
+    reports: str | os.PathLike | None = None,
 ) -> BuildResult:
     """Build the site into ``output`` (default: the settings' OUTPUT_PATH).
 
-    Raises BuildError with every problem found; output is then unchanged.
+    ``reports`` overrides REPORTS_PATH (default "reports" next to the settings
+    file). Raises BuildError with every problem found; output and reports are
+    then unchanged.
     """
     started = time.perf_counter()
     extra = dict(overrides or {})
@@ -85,10 +97,16 @@ def build(
     content = Path(settings["PATH"])
     if target == content or content.is_relative_to(target):
         raise UsageError(f"output folder {target} would contain the content folder {content}")
+    reports_dir = _reports_folder(settings, settings_file, reports)
+    if reports_dir == target or reports_dir.is_relative_to(target):
+        raise UsageError(f"reports folder {reports_dir} is inside the output folder {target}; reports are private")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    reports_staging = Path(tempfile.mkdtemp(prefix=".building-", dir=reports_dir))
+    settings["REPORTS_PATH"] = str(reports_staging)
 
     root = str(Path(settings_file).resolve().parent)
     collector = ProblemCollector(root, settings["PATH"])
@@ -115,9 +133,27 @@ def build(
 
     if collector.problems:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(reports_staging, ignore_errors=True)
         raise BuildError(collector.problems)
     _swap_into_place(staging, target)
-    return BuildResult(target, time.perf_counter() - started, recorder.messages)
+    _publish_reports(reports_staging, reports_dir)
+    upcoming = list(settings.get("VISIBILITY_UPCOMING") or [])
+    return BuildResult(target, time.perf_counter() - started, recorder.messages, reports_dir, upcoming)
+
+
+def _reports_folder(settings: dict, settings_file, override) -> Path:
+    """--reports, else REPORTS_PATH (relative to the settings file's folder)."""
+    if override:
+        return Path(override).resolve()
+    path = Path(settings.get("REPORTS_PATH") or "reports")
+    return path if path.is_absolute() else (Path(settings_file).resolve().parent / path).resolve()
+
+
+def _publish_reports(staging: Path, folder: Path) -> None:
+    """Move the new reports over the old ones, file by file (other reports stay)."""
+    for path in sorted(staging.iterdir()):
+        os.replace(path, folder / path.name)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 # The collector of the build in progress (a list, so nested builds unwind cleanly).

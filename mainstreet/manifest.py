@@ -9,13 +9,16 @@ or the plugins, so seo/ and outreach/ may import it.
       "generated_at": "2026-11-24T12:00:00-05:00",   # the build clock
       "site": {"name": ..., "url": "https://...", "timezone": "America/New_York"},
       "next_change": "2026-12-03T08:00:00-05:00" | null,
+      "upcoming": [{"at": ..., "slug": ..., "change": "publishes" | "expires", "source": ...}],
       "pages": [ManifestEntry, ...],      # one per published URL
-      "held_back": [ManifestEntry, ...],  # scheduled/expired: known, not published
+      "held_back": [ManifestEntry, ...],  # scheduled/expired/draft/hidden: known, not published
+      "calendar": [CalendarFinding, ...], # plan problems (warnings) and notices of the calendar
     }
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -56,9 +59,32 @@ class ManifestEntry:
     owner: str | None = None
     evergreen: bool = False
     calendar_row: str | None = None  # "calendar/2026.md:14"
+    redirect_to: str | None = None  # kind "redirect": an expired page's successor
 
     @classmethod
     def from_dict(cls, data: dict) -> ManifestEntry:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class CalendarFinding:
+    """A problem or notice about the content calendar (rule IDs ``calendar.*``)."""
+
+    rule: str  # "calendar.overdue"
+    severity: str  # "error", "warning" or "notice"
+    message: str  # "'holiday-cake-guide' was due 2026-12-03 but has no post"
+    hint: str = ""  # how to fix it
+    file: str | None = None  # "calendar/2026.md"
+    line: int | None = None
+    slug: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file and self.line else f"{self.file}: " if self.file else ""
+        return f"{where}{self.message}" + (f"; {self.hint}" if self.hint else "")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CalendarFinding:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -70,6 +96,8 @@ class Manifest:
     pages: list[ManifestEntry] = field(default_factory=list)
     held_back: list[ManifestEntry] = field(default_factory=list)
     next_change: str | None = None
+    upcoming: list[dict] = field(default_factory=list)
+    calendar: list[CalendarFinding] = field(default_factory=list)
     version: int = MANIFEST_VERSION
 
     def by_url(self) -> dict[str, ManifestEntry]:
@@ -77,6 +105,25 @@ class Manifest:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def describe_next_change(upcoming: list[dict], tz=None) -> str:
+    """'2026-12-03 08:00 EST (holiday-cake-guide publishes)': the earliest of ``upcoming``.
+
+    ``upcoming`` is the manifest's list (``at`` as ISO text) or the build's
+    (``at`` a datetime), earliest first; the moment is shown in ``tz``.
+    """
+    if not upcoming:
+        return "none (nothing scheduled or expiring)"
+
+    def moment(item):
+        at = item["at"]
+        return dt.datetime.fromisoformat(at) if isinstance(at, str) else at
+
+    first = moment(upcoming[0])
+    changes = ", ".join(f"{i['slug']} {i['change']}" for i in upcoming if moment(i) == first)
+    shown = first.astimezone(tz) if tz is not None else first
+    return f"{shown.strftime('%Y-%m-%d %H:%M %Z').strip()} ({changes})"
 
 
 def read_manifest(path: str | os.PathLike) -> Manifest:
@@ -99,6 +146,8 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
         pages=[ManifestEntry.from_dict(e) for e in data.get("pages", [])],
         held_back=[ManifestEntry.from_dict(e) for e in data.get("held_back", [])],
         next_change=data.get("next_change"),
+        upcoming=list(data.get("upcoming", [])),
+        calendar=[CalendarFinding.from_dict(f) for f in data.get("calendar", [])],
     )
 
 

@@ -18,15 +18,23 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_NOW = "2026-11-24T12:00"
 
 
-def run_build(settings: Path, output: Path, now: str | None = None, extra_env=None):
-    """Run the real command line build; returns the CompletedProcess."""
+def run_build(
+    settings: Path, output: Path, now: str | None = None, extra_env=None, reports: Path | None = None, command="build"
+):
+    """Run the real command line build; returns the CompletedProcess.
+
+    Reports (manifest.json, calendar views) go to ``reports``, by default a
+    "reports" folder next to ``output``: never into the repository.
+    """
     env = dict(os.environ, PYTHONPATH=str(ROOT), MAINSTREET_ROOT=str(ROOT))
     env.pop("MAINSTREET_NOW", None)
     env.update(extra_env or {})
-    command = [sys.executable, "-m", "mainstreet", "build", "-s", str(settings), "-o", str(output)]
+    reports = reports or Path(output).parent / "reports"
+    args = [sys.executable, "-m", "mainstreet", *([command] if isinstance(command, str) else command)]
+    args += ["-s", str(settings), "-o", str(output), "--reports", str(reports)]
     if now:
-        command += ["--now", now]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        args += ["--now", now]
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 @dataclass
@@ -76,6 +84,11 @@ class BuiltSite:
 
     def page(self, url: str) -> Page:
         return next(p for p in self.pages if p.url == url)
+
+    @property
+    def reports(self) -> Path:
+        """Where run_build put manifest.json and the calendar views."""
+        return self.output.parent / "reports"
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from conftest import ROOT
 
-PLUGINS = ["visibility", "landing", "onpage", "feeds", "local_seo"]
+PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo"]
 
 
 @pytest.mark.parametrize("name", PLUGINS)

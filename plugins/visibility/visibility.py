@@ -9,6 +9,12 @@ decides "future" with the wall clock. This plugin replaces those rules:
   its date. The clock is the site TIMEZONE's "now", or ``BUILD_NOW`` (a datetime
   or ISO string; the CLI's ``--now`` and ``MAINSTREET_NOW`` set it) for tests
   and previews;
+* a post, page or landing page whose ``Expires`` moment has passed leaves the
+  site, lists, sitemap and feeds; its URL then serves the 404 page, or a
+  redirect page when its metadata names a ``Successor`` (a site path or URL);
+* everything held back is recorded with its reason (``VISIBILITY_HELD_BACK``),
+  and the coming publish/expiry moments after the clock are listed, earliest
+  first (``VISIBILITY_UPCOMING``: the build prints the next one);
 * two sources that would write one URL, a duplicate slug and an unknown
   template are errors naming both files and the line to fix.
 
@@ -23,15 +29,36 @@ import datetime as dt
 import logging
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from pelican import signals
+from pelican.generators import Generator
+from pelican.utils import get_date
 
 from mainstreet.sources import metadata_line, project_path
 
 logger = logging.getLogger(__name__)
 
-HELD_BACK = "VISIBILITY_HELD_BACK"
+HELD_BACK = "VISIBILITY_HELD_BACK"  # list[HeldBack]
+UPCOMING = "VISIBILITY_UPCOMING"  # list[dict]: at, slug, change, source; earliest first
+REDIRECTS = "VISIBILITY_REDIRECTS"  # list[Redirect]
+
+
+@dataclass
+class HeldBack:
+    """A content object that exists but is not published, and why."""
+
+    content: object
+    reason: str  # "scheduled", "expired", "draft" or "hidden"
+
+
+@dataclass
+class Redirect:
+    """An expired content's URL, pointing to its successor."""
+
+    content: object
+    target: str  # a site path ("/offers/spring-cakes/") or an absolute URL
 
 
 def resolve_clock(settings) -> dt.datetime:
@@ -64,37 +91,206 @@ def aware(moment: dt.datetime, tz) -> dt.datetime:
 def set_clock(pelican) -> None:
     pelican.settings["BUILD_NOW"] = resolve_clock(pelican.settings)
     pelican.settings[HELD_BACK] = []
+    pelican.settings[UPCOMING] = []
+    pelican.settings[REDIRECTS] = []
+
+
+def expiry(content, settings) -> dt.datetime | None:
+    """The content's ``Expires`` moment in the site timezone (None without one or when unreadable)."""
+    value = content.metadata.get("expires")
+    if not value:
+        return None
+    tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    if not isinstance(value, dt.datetime):
+        try:
+            value = get_date(str(value))
+        except ValueError:
+            logger.error(
+                "%s:%d: unreadable Expires %r; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM (site timezone)",
+                project_path(content.source_path, settings),
+                metadata_line(content.source_path, "expires"),
+                str(value),
+            )
+            return None
+    return aware(value, tz)
+
+
+def _note_upcoming(settings, content, moment: dt.datetime, change: str) -> None:
+    settings.setdefault(UPCOMING, []).append(
+        {
+            "at": moment,
+            "slug": content.slug,
+            "change": change,
+            "source": project_path(content.source_path, settings),
+        }
+    )
+    settings[UPCOMING].sort(key=lambda item: (item["at"], item["slug"]))
+
+
+def _expire(content, settings) -> None:
+    """Record an expired content, and its redirect when it names a Successor."""
+    settings.setdefault(HELD_BACK, []).append(HeldBack(content, "expired"))
+    successor = str(content.metadata.get("successor") or "").strip()
+    if not successor:
+        return
+    if not successor.startswith(("/", "http://", "https://")):
+        logger.error(
+            "%s:%d: Successor %r is not a site path or URL; write it as /offers/new-offer/ or https://...",
+            project_path(content.source_path, settings),
+            metadata_line(content.source_path, "successor"),
+            successor,
+        )
+        return
+    settings.setdefault(REDIRECTS, []).append(Redirect(content, successor))
+
+
+def _publication(content, settings, now: dt.datetime, dated: bool = True) -> str:
+    """'public', 'scheduled' or 'expired' by the clock; notes the content's coming changes.
+
+    ``dated``: the content's Date schedules it (articles; a page's Date does not).
+    """
+    tz = now.tzinfo
+    date = getattr(content, "date", None) if dated else None
+    expires = expiry(content, settings)
+    if date is not None and expires is not None and expires <= aware(date, tz):
+        logger.error(
+            "%s:%d: Expires %s is not after the Date %s: it would never be published; fix one of the two",
+            project_path(content.source_path, settings),
+            metadata_line(content.source_path, "expires"),
+            expires.isoformat(),
+            aware(date, tz).isoformat(),
+        )
+    if date is not None and aware(date, tz) > now:
+        _note_upcoming(settings, content, aware(date, tz), "publishes")
+        if expires is not None:
+            _note_upcoming(settings, content, expires, "expires")
+        return "scheduled"
+    if expires is not None and expires <= now:
+        return "expired"
+    if expires is not None:
+        _note_upcoming(settings, content, expires, "expires")
+    return "public"
 
 
 def hold_back_unpublished_articles(generator) -> None:
-    """Drop drafts, hidden and future articles before taxonomies are built."""
+    """Drop drafts, hidden, future and expired articles before taxonomies are built."""
     settings = generator.settings
     now = settings.get("BUILD_NOW") or resolve_clock(settings)
-    tz = now.tzinfo
     held = settings.setdefault(HELD_BACK, [])
 
     def public(article) -> bool:
-        date = getattr(article, "date", None)
-        if date is not None and aware(date, tz) > now:
-            held.append(article)
+        state = _publication(article, settings, now)
+        if state == "scheduled":
+            held.append(HeldBack(article, "scheduled"))
             logger.info(
                 "visibility: holding back %s until %s",
                 project_path(article.source_path, settings),
-                date.isoformat(),
+                article.date.isoformat(),
             )
-            return False
-        return True
+        elif state == "expired":
+            _expire(article, settings)
+            logger.info("visibility: %s has expired", project_path(article.source_path, settings))
+        return state == "public"
 
     generator.articles = [a for a in generator.articles if public(a)]
     generator.translations = [a for a in generator.translations if public(a)]
-    for name in ("drafts", "drafts_translations", "hidden_articles", "hidden_translations"):
+    for name, reason in (
+        ("drafts", "draft"),
+        ("drafts_translations", "draft"),
+        ("hidden_articles", "hidden"),
+        ("hidden_translations", "hidden"),
+    ):
+        held += [HeldBack(article, reason) for article in getattr(generator, name)]
         setattr(generator, name, [])
 
 
 def hold_back_unpublished_pages(generator) -> None:
     """Drop hidden and draft pages: hidden means unpublished here."""
-    for name in ("hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
+    held = generator.settings.setdefault(HELD_BACK, [])
+    for name, reason in (
+        ("hidden_pages", "hidden"),
+        ("hidden_translations", "hidden"),
+        ("draft_pages", "draft"),
+        ("draft_translations", "draft"),
+    ):
+        held += [HeldBack(page, reason) for page in getattr(generator, name)]
         getattr(generator, name).clear()
+
+
+def hold_back_expired_pages(generators) -> None:
+    """Drop pages and landing pages whose Expires moment has passed.
+
+    Runs once every page generator has finished, so a landing page is dropped
+    with its final URL (its redirect, if any, is written there).
+    """
+    settings = generators[0].settings
+    now = settings.get("BUILD_NOW") or resolve_clock(settings)
+    for generator in generators:
+        if not hasattr(generator, "pages"):
+            continue
+        for name in ("pages", "translations"):
+            pages = getattr(generator, name)
+            kept = []
+            for page in pages:
+                if _publication(page, settings, now, dated=False) == "expired":
+                    _expire(page, settings)
+                    logger.info("visibility: %s has expired", project_path(page.source_path, settings))
+                else:
+                    kept.append(page)
+            pages[:] = kept  # in place: the template context holds the same list
+
+
+REDIRECT_PAGE = """<!doctype html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<title>{{ title }}: moved</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{{ canonical }}">
+<meta http-equiv="refresh" content="0; url={{ href }}">
+</head>
+<body>
+<p>{{ title }} has ended. Continue to <a href="{{ href }}">{{ href }}</a>.</p>
+</body>
+</html>
+"""
+
+
+class ExpiredRedirectGenerator(Generator):
+    """Writes a small redirect page at the URL of each expired content that names a Successor."""
+
+    def generate_output(self, writer):
+        from jinja2 import Environment
+
+        settings = self.settings
+        template = Environment(autoescape=True).from_string(REDIRECT_PAGE)
+        taken = {
+            os.path.normpath(content.save_as)
+            for name in ("articles", "pages")
+            for content in self.context.get(name, []) or []
+        }
+        site = (settings.get("SITEURL") or "").rstrip("/")
+        public = (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
+        for redirect in settings.get(REDIRECTS, []):
+            content = redirect.content
+            if os.path.normpath(content.save_as) in taken:
+                logger.info("visibility: %s is taken by live content; no redirect written", content.save_as)
+                continue
+            local = redirect.target.startswith("/")
+            writer.write_file(
+                content.save_as,
+                template,
+                {},
+                relative_urls=False,
+                lang=getattr(content, "lang", None) or settings.get("DEFAULT_LANG", "en"),
+                title=content.title,
+                href=(site + redirect.target) if local else redirect.target,
+                canonical=(public + redirect.target) if local else redirect.target,
+            )
+
+
+def get_generators(pelican):
+    return ExpiredRedirectGenerator
 
 
 def check_collisions(generators) -> None:
@@ -161,4 +357,6 @@ def register() -> None:
     signals.initialized.connect(set_clock)
     signals.article_generator_pretaxonomy.connect(hold_back_unpublished_articles)
     signals.page_generator_finalized.connect(hold_back_unpublished_pages)
+    signals.all_generators_finalized.connect(hold_back_expired_pages)
     signals.all_generators_finalized.connect(check_collisions)
+    signals.get_generators.connect(get_generators)

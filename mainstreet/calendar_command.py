@@ -1,0 +1,88 @@
+"""``python -m mainstreet calendar``: the plan report, the calendar views, stubs and CSV import.
+
+The views (reports/calendar.html, .ics, .csv) and the manifest are written by
+the build (plugins/editorial); this command builds, then prints the plan
+report from the same parser and report code the build uses. ``--import``
+runs before the build (so the build checks the new calendar), ``--new-stubs``
+after it (the manifest says which rows have no post), followed by a second
+build so the reports include the new drafts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .build import build, load_settings
+from .errors import BuildError, Problem
+from .manifest import read_manifest
+from .sources import display_path
+
+# Findings made while Pelican read the posts: the manifest keeps them for the report.
+BUILD_RULES = ("calendar.disagreement", "calendar.held-by-plan", "calendar.duplicate-post")
+
+
+def run_calendar(args, print_built) -> int:
+    from plugins.editorial.config import editorial_settings, project_folder, segment_labels, vocabulary
+    from plugins.editorial.plan import read_plan
+    from plugins.editorial.report import build_report, format_text
+    from plugins.editorial.tools import import_csv, new_stubs
+
+    settings = load_settings(args.settings)
+    conf = editorial_settings(settings)
+    root = project_folder(settings)
+    folder = root / conf["path"]
+    cwd = str(Path.cwd())
+
+    if args.import_csv:
+        source = Path(args.import_csv)
+        if not source.is_file():
+            print(f"error: {args.import_csv}: no such file", file=sys.stderr)
+            return 2
+        to = Path(args.to).resolve() if args.to else None
+        result = import_csv(source.resolve(), folder, root, vocabulary(settings, conf), to)
+        if result.problems:
+            raise BuildError([Problem(f.message + (f"; {f.hint}" if f.hint else ""), f.file, f.line) for f in result.problems])
+        for path, rows in result.written:
+            print(f"Imported {rows} row(s) into {display_path(str(path), cwd)}")
+        for path in result.unchanged:
+            print(f"{display_path(str(path), cwd)} is unchanged")
+        if result.skipped:
+            print(f"Skipped {result.skipped} post(s) that are not in the plan (give them a Status to add them)")
+
+    outcome = build(args.settings, output=args.output, now=args.now, reports=args.reports)
+    print_built(outcome)
+
+    if args.new_stubs:
+        manifest = read_manifest(outcome.reports / "manifest.json")
+        plan = read_plan(folder, root, vocabulary(settings, conf))
+        posts = Path(settings["PATH"]) / (settings.get("ARTICLE_PATHS") or ["posts"])[0]
+        stubs = new_stubs(plan.rows, manifest, posts)
+        for path, row in stubs.created:
+            print(f"Created {display_path(str(path), cwd)} (draft; its Date comes from {row.where})")
+        for path, row in stubs.existing:
+            print(f"Left {display_path(str(path), cwd)} alone: the file exists ({row.where})")
+        if not stubs.created:
+            print("No stubs to write: every planned row has a post")
+        else:
+            outcome = build(args.settings, output=args.output, now=args.now, reports=args.reports)
+            print_built(outcome)
+
+    manifest = read_manifest(outcome.reports / "manifest.json")
+    plan = read_plan(folder, root, vocabulary(settings, conf))
+    report = build_report(
+        plan,
+        manifest,
+        cadence=float(conf["cadence"]),
+        segments=segment_labels(settings),
+        tz=ZoneInfo(settings.get("TIMEZONE") or "UTC"),
+        join_findings=[f for f in manifest.calendar if f.rule in BUILD_RULES],
+    )
+    print()
+    print(format_text(report), end="")
+    views = ", ".join(
+        display_path(str(outcome.reports / name), cwd) for name in ("calendar.html", "calendar.ics", "calendar.csv")
+    )
+    print(f"\nViews: {views}")
+    return 0
