@@ -53,3 +53,27 @@ def test(c, args=""):
     """Run ruff and the whole test suite."""
     c.run(f"{PY} -m ruff check .")
     c.run(f"{PY} -m pytest {args}")
+
+
+@task(help={
+    "send": "deliver over SMTP (MAINSTREET_SMTP_* environment variables); without it, previews only",
+    "now": "run as if it were this ISO date/time",
+    "subscribers": "subscriber CSV (default: $MAINSTREET_SUBSCRIBERS or private/subscribers.csv)",
+})
+def newsletter(c, send=False, now="", subscribers=""):
+    """Newsletter issue and sequence emails: previews in reports/newsletter/, --send delivers them."""
+    extra = " --send" if send else ""
+    extra += f" --now {shlex.quote(now)}" if now else ""
+    extra += f" --subscribers {shlex.quote(subscribers)}" if subscribers else ""
+    c.run(f"{PY} -m outreach newsletter -s {shlex.quote(CONFIG['settings'])}{extra}", pty=False)
+
+
+@task(help={
+    "now": "run as if it were this ISO date/time",
+    "upcoming": "export every upcoming post, not only the latest batch",
+})
+def social(c, now="", upcoming=False):
+    """Schedule new posts on social platforms: Buffer/Hootsuite CSV, ICS and a preview in reports/social/."""
+    extra = f" --now {shlex.quote(now)}" if now else ""
+    extra += " --upcoming" if upcoming else ""
+    c.run(f"{PY} -m outreach social -s {shlex.quote(CONFIG['settings'])}{extra}", pty=False)
