@@ -112,7 +112,9 @@ LOAD_CONTENT_CACHE = False
 # --- Plugins (order is signal order) ---------------------------------------
 
 PLUGIN_PATHS = [str(_HERE / "plugins")]
-PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo"]
+PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo", "hosting"]
+# plugins/hosting comes last: after every page is written it adds fingerprinted
+# copies of theme assets and the security headers (_headers, _headers.nginx).
 
 # Private build reports (manifest.json, calendar views), never part of output/.
 # Relative to this file's folder; `--reports DIR` overrides it.

@@ -1,8 +1,10 @@
 """Production settings: everything from pelicanconf.py, with absolute URLs.
 
-Build with `invoke build --settings publishconf.py`.
+`invoke publish` and the publish workflow build with this file
+(`invoke build --settings publishconf.py` does the same without deploying).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,5 +12,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pelicanconf import *  # noqa: E402,F403
 
-SITEURL = PUBLIC_SITEURL  # noqa: F405
+# The public address. MAINSTREET_SITEURL overrides it for one build: the
+# publish workflow sets it to the address GitHub Pages gives the repository
+# (https://<user>.github.io/<repo>, or the custom domain set up there), so a
+# fork publishes working links before anyone edits this file.
+PUBLIC_SITEURL = (os.environ.get("MAINSTREET_SITEURL") or PUBLIC_SITEURL).rstrip("/")  # noqa: F405
+# Absolute links everywhere: feeds, emails and social cards copy them.
+SITEURL = PUBLIC_SITEURL
 RELATIVE_URLS = False
+
+# Feeds: plugins/feeds writes every feed (FEEDS in pelicanconf.py) with
+# absolute links on PUBLIC_SITEURL; Pelican's own feed settings stay off.
+
+# Analytics: off unless configured here. For example, Plausible:
+#   ANALYTICS = {"script": "https://plausible.io/js/script.js",
+#                "attributes": {"data-domain": "www.hearthandhoney.example"}}
+# The script's origin joins the Content-Security-Policy automatically.
+ANALYTICS = {}

@@ -77,3 +77,18 @@ def social(c, now="", upcoming=False):
     extra = f" --now {shlex.quote(now)}" if now else ""
     extra += " --upcoming" if upcoming else ""
     c.run(f"{PY} -m outreach social -s {shlex.quote(CONFIG['settings'])}{extra}", pty=False)
+
+
+@task(help={
+    "to": "gh-pages, rsync://host/path, user@host:/path or a local folder",
+    "now": "build as if it were this ISO date/time",
+    "remote": "with --to gh-pages: git remote name or URL (default: origin)",
+    "dry_run": "build and audit, show what would change, deploy nothing",
+})
+def publish(c, to, now="", remote="", dry_run=False):
+    """Production build, SEO audit gate, then deploy (nothing is deployed if either fails)."""
+    extra = f" --now {shlex.quote(now)}" if now else ""
+    extra += f" --remote {shlex.quote(remote)}" if remote else ""
+    extra += " --dry-run" if dry_run else ""
+    settings = shlex.quote(CONFIG["publish_settings"])
+    c.run(f"{PY} -m mainstreet publish --to {shlex.quote(to)} -s {settings}{extra}", pty=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from .build import ROOT, build
 from .errors import FATAL_WARNINGS, BuildError, MainstreetError
 from .manifest import describe_next_change
+from .publish import add_arguments as add_publish_arguments
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("directory", nargs="?", default=str(ROOT / "output"))
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("-p", "--port", type=int, default=8000, help="port (0 picks a free one)")
+    p = sub.add_parser("publish", help="production build, audit gate, then deploy (nothing on failure)")
+    add_publish_arguments(p)
     lr = sub.add_parser("livereload", help="build, serve and rebuild on change")
     lr.add_argument("-s", "--settings", default=str(ROOT / "pelicanconf.py"), help="settings file")
     lr.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -89,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             from .calendar_command import run_calendar
 
             return run_calendar(args, _print_built)
+        if args.command == "publish":
+            from .publish import run as run_publish
+
+            return run_publish(args)
         if args.command == "serve":
             return _serve(Path(args.directory), args.host, args.port)
         if args.command == "livereload":

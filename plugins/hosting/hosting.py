@@ -1,0 +1,345 @@
+"""Hosting: fingerprinted assets and the security and caching headers of the built site.
+
+* Templates name theme files through the ``fingerprint`` filter
+  (``{{ SITEURL }}/{{ 'theme/css/main.css'|fingerprint }}``): the page links to
+  ``theme/css/main.<hash>.css``, a copy whose name changes whenever its bytes
+  do, so hosts may cache it for a year.
+* After every page is written (still in the build's staging folder, so the
+  atomic swap covers these files too), the pages are read once to find what a
+  Content-Security-Policy must allow: the SHA-256 of every inline ``<script>``
+  and ``<style>`` element actually present (the landing pages' A/B script,
+  whatever its text), and the origins of external scripts, frames and form
+  targets. An inline event handler (``onclick=``) cannot be allowed by a hash
+  and fails the build.
+* The headers go to ``_headers`` (read by Netlify and Cloudflare Pages) and
+  ``_headers.nginx`` (``add_header`` lines that ``hosting/nginx/site.conf``
+  includes), so the policy always matches the pages it ships with.
+
+Settings: ``HOSTING`` (merged over ``DEFAULTS``, validated at start-up).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # Hash file names of theme assets named through the `fingerprint` filter.
+    "fingerprint": True,
+    # Written into the output root; "" writes none.
+    "headers_file": "_headers",
+    "nginx_file": "_headers.nginx",
+    # Content-Security-Policy, directive -> sources. The build adds the hashes
+    # of inline scripts and styles and the origins of external scripts,
+    # frames and form targets found in the pages.
+    "csp": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'self'"],
+    },
+    # Sent with every response.
+    "headers": {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        "X-Frame-Options": "SAMEORIGIN",
+    },
+    # Cache-Control of fingerprinted files (their names change with their content).
+    "cache_fingerprinted": "public, max-age=31536000, immutable",
+}
+
+FINGERPRINT_LENGTH = 10
+# Where the fingerprinted files of this build are recorded: {output path: source path}.
+ASSETS_KEY = "HOSTING_FINGERPRINTED"
+# Script types a browser executes (anything else, e.g. application/ld+json, is data).
+_SCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript", "text/ecmascript",
+                 "application/ecmascript", "text/jscript", "text/livescript"}
+
+
+class HostingSettingsError(ValueError):
+    """HOSTING holds a value of the wrong form."""
+
+
+def hosting_settings(settings) -> dict:
+    """HOSTING merged over DEFAULTS (one level deep for csp and headers), validated."""
+    user = settings.get("HOSTING") or {}
+    if not isinstance(user, dict):
+        raise HostingSettingsError(f"HOSTING = {user!r}; expected a dict like {{'csp': {{'img-src': [...]}}}}")
+    merged = {key: (dict(value) if isinstance(value, dict) else value) for key, value in DEFAULTS.items()}
+    for key, value in user.items():
+        if key not in DEFAULTS:
+            raise HostingSettingsError(f"HOSTING[{key!r}]: unknown key; expected one of: {', '.join(DEFAULTS)}")
+        if isinstance(DEFAULTS[key], dict):
+            if not isinstance(value, dict):
+                raise HostingSettingsError(f"HOSTING[{key!r}] = {value!r}; expected a dict")
+            merged[key].update(value)
+        else:
+            merged[key] = value
+    for directive, sources in merged["csp"].items():
+        if not isinstance(sources, list | tuple) or not all(isinstance(s, str) and s for s in sources):
+            raise HostingSettingsError(
+                f"HOSTING['csp'][{directive!r}] = {sources!r}; expected a list of sources like [\"'self'\"]"
+            )
+    for name, value in merged["headers"].items():
+        if not isinstance(value, str) or "\n" in value:
+            raise HostingSettingsError(f"HOSTING['headers'][{name!r}] = {value!r}; expected a one-line string")
+    for key in ("headers_file", "nginx_file", "cache_fingerprinted"):
+        if not isinstance(merged[key], str):
+            raise HostingSettingsError(f"HOSTING[{key!r}] = {merged[key]!r}; expected a string")
+    return merged
+
+
+# --- Fingerprints -------------------------------------------------------------
+
+
+def file_fingerprint(path: str | os.PathLike) -> str:
+    """The first hex digits of the file's SHA-256."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def fingerprinted_name(rel: str, digest: str) -> str:
+    """'theme/css/main.css' -> 'theme/css/main.<digest>.css'."""
+    head, _, name = rel.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    new = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+    return f"{head}/{new}" if head else new
+
+
+def theme_source(settings, rel: str) -> Path:
+    """The theme file that Pelican copies to ``rel`` in the output."""
+    prefix = settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
+    if rel.startswith(prefix):
+        inner = rel[len(prefix):]
+        for static in settings.get("THEME_STATIC_PATHS", ["static"]):
+            candidate = Path(settings["THEME"]) / static / inner
+            if candidate.is_file():
+                return candidate
+    raise FileNotFoundError(
+        f"hosting: fingerprint: {rel!r} is not a theme file; name files below "
+        f"'{prefix}' as they appear in output/, e.g. '{prefix}css/main.css'"
+    )
+
+
+class Fingerprinter:
+    """The ``fingerprint`` Jinja filter of one build (bound to its settings)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def __call__(self, rel: str) -> str:
+        rel = str(rel).lstrip("/")
+        if not hosting_settings(self.settings)["fingerprint"]:
+            return rel
+        source = theme_source(self.settings, rel)
+        hashed = fingerprinted_name(rel, file_fingerprint(source))
+        self.settings.setdefault(ASSETS_KEY, {})[hashed] = str(source)
+        return hashed
+
+
+def add_filter(generator) -> None:
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.filters["fingerprint"] = Fingerprinter(generator.settings)
+
+
+def check_settings(pelican) -> None:
+    try:
+        hosting_settings(pelican.settings)
+    except HostingSettingsError as exc:
+        logger.error("hosting: %s", exc)
+    pelican.settings[ASSETS_KEY] = {}
+
+
+# --- What the pages need from a CSP --------------------------------------------
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression allowing an inline element with exactly ``text``."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+class _PageScanner(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.origins: dict[str, set[str]] = {"script-src": set(), "frame-src": set(), "form-action": set()}
+        self.handlers: list[str] = []
+        self.style_attributes = 0
+        self._inline: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        for name, _ in attrs:
+            if name.startswith("on"):
+                self.handlers.append(name)
+        if "style" in values:
+            self.style_attributes += 1
+        if tag == "script":
+            kind = (values.get("type") or "").strip().lower()
+            executable = kind in _SCRIPT_TYPES
+            if values.get("src"):
+                self._add_origin("script-src", values["src"])
+            elif executable:
+                self._inline, self._text = "script", []
+        elif tag == "style":
+            self._inline, self._text = "style", []
+        elif tag == "iframe" and values.get("src"):
+            self._add_origin("frame-src", values["src"])
+        elif tag == "form" and values.get("action"):
+            self._add_origin("form-action", values["action"])
+
+    def handle_data(self, data):
+        if self._inline:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if self._inline and tag == self._inline:
+            (self.scripts if tag == "script" else self.styles).append("".join(self._text))
+            self._inline = None
+
+    def _add_origin(self, directive: str, url: str) -> None:
+        parts = urlsplit(url.strip())
+        if parts.scheme in ("http", "https") and parts.netloc:
+            self.origins[directive].add(f"{parts.scheme}://{parts.netloc}")
+
+
+def scan_pages(output: str | os.PathLike) -> dict:
+    """Inline script/style hashes and external origins over every HTML file of ``output``.
+
+    Returns {"scripts", "styles": sorted hash sources, "origins": {directive: set},
+    "handlers": [(file, attribute)], "style_attributes": [file]}.
+    """
+    root = Path(output)
+    found = {"scripts": set(), "styles": set(), "origins": {}, "handlers": [], "style_attributes": []}
+    for path in sorted(root.rglob("*.html")):
+        scanner = _PageScanner()
+        scanner.feed(path.read_text(encoding="utf-8", errors="replace"))
+        scanner.close()
+        rel = path.relative_to(root).as_posix()
+        found["scripts"].update(csp_hash(text) for text in scanner.scripts)
+        found["styles"].update(csp_hash(text) for text in scanner.styles)
+        for directive, origins in scanner.origins.items():
+            found["origins"].setdefault(directive, set()).update(origins)
+        found["handlers"].extend((rel, name) for name in scanner.handlers)
+        if scanner.style_attributes:
+            found["style_attributes"].append(rel)
+    found["scripts"] = sorted(found["scripts"])
+    found["styles"] = sorted(found["styles"])
+    return found
+
+
+def content_security_policy(conf: dict, found: dict, site_origin: str = "") -> str:
+    """The policy: HOSTING['csp'] plus what the pages need (hashes, external origins)."""
+    directives = {name: list(sources) for name, sources in conf["csp"].items()}
+
+    def add(name: str, sources) -> None:
+        current = directives.setdefault(name, [])
+        if "'none'" in current and sources:
+            current.remove("'none'")
+        current.extend(s for s in sources if s not in current)
+
+    add("script-src", found["scripts"])
+    # Analytics and similar scripts report back to where they came from.
+    script_origins = sorted(o for o in found["origins"].get("script-src", ()) if o != site_origin)
+    add("script-src", script_origins)
+    if script_origins:
+        add("connect-src", script_origins)
+    add("frame-src", sorted(o for o in found["origins"].get("frame-src", ()) if o != site_origin))
+    add("form-action", sorted(o for o in found["origins"].get("form-action", ()) if o != site_origin))
+    if found["style_attributes"]:
+        # Style attributes cannot be allowed by hash; a hash would also switch
+        # 'unsafe-inline' off, so inline <style> stays allowed that way too.
+        add("style-src", ["'unsafe-inline'"])
+    else:
+        add("style-src", found["styles"])
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items() if sources)
+
+
+def response_headers(conf: dict, policy: str) -> dict[str, str]:
+    headers = {"Content-Security-Policy": policy}
+    headers.update(conf["headers"])
+    return headers
+
+
+def headers_file_text(headers: dict[str, str], fingerprinted: list[str], cache: str) -> str:
+    """The ``_headers`` format of Netlify and Cloudflare Pages."""
+    lines = [
+        "# Written by the build (plugins/hosting): the Content-Security-Policy",
+        "# allows exactly the inline scripts of this build. Netlify and Cloudflare",
+        "# Pages read this file; HTML keeps the host's default Cache-Control",
+        "# (revalidate on every request).",
+        "/*",
+    ]
+    lines += [f"  {name}: {value}" for name, value in headers.items()]
+    for rel in fingerprinted:
+        lines += [f"/{rel}", f"  Cache-Control: {cache}"]
+    return "\n".join(lines) + "\n"
+
+
+def nginx_file_text(headers: dict[str, str]) -> str:
+    """``add_header`` lines for hosting/nginx/site.conf (included in each location)."""
+    lines = ["# Written by the build (plugins/hosting); included by hosting/nginx/site.conf.",
+             "# Reload nginx after a deploy so a changed policy takes effect."]
+    for name, value in headers.items():
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'add_header {name} "{escaped}" always;')
+    return "\n".join(lines) + "\n"
+
+
+def write_hosting_files(pelican) -> None:
+    """After the build wrote every page: fingerprinted copies, then the headers files."""
+    settings = pelican.settings
+    try:
+        conf = hosting_settings(settings)
+    except HostingSettingsError:
+        return  # reported at start-up
+    output = Path(pelican.output_path)
+    assets = dict(settings.get(ASSETS_KEY) or {})
+    for rel, source in sorted(assets.items()):
+        target = output / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(Path(source).read_bytes())
+    found = scan_pages(output)
+    for rel, name in found["handlers"]:
+        logger.error(
+            "%s: hosting: inline event handler attribute %r is blocked by the Content-Security-Policy; "
+            "attach the handler from a <script> element instead",
+            rel, name,
+        )
+    site_url = settings.get("SITEURL") or ""
+    parts = urlsplit(site_url)
+    site_origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    headers = response_headers(conf, content_security_policy(conf, found, site_origin))
+    if conf["headers_file"]:
+        (output / conf["headers_file"]).write_text(
+            headers_file_text(headers, sorted(assets), conf["cache_fingerprinted"]), encoding="utf-8"
+        )
+    if conf["nginx_file"]:
+        (output / conf["nginx_file"]).write_text(nginx_file_text(headers), encoding="utf-8")
+    logger.info("hosting: %d inline script hash(es), %d fingerprinted file(s)", len(found["scripts"]), len(assets))
+
+
+def register() -> None:
+    signals.initialized.connect(check_settings)
+    signals.generator_init.connect(add_filter)
+    signals.finalized.connect(write_hosting_files)
