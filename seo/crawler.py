@@ -37,6 +37,17 @@ class CrawlError(AuditInputError):
     """The crawl could not run (Scrapy missing, start URL unreachable ...)."""
 
 
+def _advertools():
+    """Import advertools without the logging set-up it does on import (INFO on the root logger)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    import advertools
+
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    return advertools
+
+
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -65,10 +76,19 @@ def crawl_site(
     _preflight(start_url, user_agent)
 
     robots_txt, sitemap_urls = _read_robots(origin)
-    sitemap_rows = _read_sitemaps(sitemap_urls)
     aliases = []
     if public_url:
         aliases.append(public_url.rstrip("/"))
+    # robots.txt names the sitemap at the site's public address; on a preview server
+    # (or a staging host) the same file is served here.
+    local = []
+    for url in sitemap_urls:
+        if urlsplit(url).netloc and origin_of(url) != origin:
+            aliases.append(origin_of(url))
+            url = origin + (urlsplit(url).path or "/sitemap.xml")
+        local.append(url)
+    sitemap_urls = list(dict.fromkeys(local))
+    sitemap_rows = _read_sitemaps(sitemap_urls)
     for loc in (row["loc"] for row in sitemap_rows if row.get("loc")):
         if urlsplit(loc).netloc and origin_of(loc) != origin:
             aliases.append(origin_of(loc))  # the sitemap names the public address
@@ -101,7 +121,7 @@ def _preflight(url: str, user_agent: str) -> None:
 
 
 def _read_robots(origin: str) -> tuple[str | None, list[str]]:
-    import advertools as adv
+    adv = _advertools()
 
     try:
         frame = adv.robotstxt_to_df(origin + "/robots.txt")
@@ -119,7 +139,7 @@ def _read_robots(origin: str) -> tuple[str | None, list[str]]:
 
 
 def _read_sitemaps(urls: list[str]) -> list[dict]:
-    import advertools as adv
+    adv = _advertools()
 
     rows = []
     for url in urls:
@@ -160,7 +180,7 @@ def _sitemap_model(site: Site, urls: list[str], rows: list[dict]) -> Sitemap:
 
 
 def _run_crawl(seeds, output: Path, log: Path, site: Site, settings, user_agent, progress) -> None:
-    import advertools as adv
+    adv = _advertools()
 
     host = urlsplit(site.origin).hostname
     custom = {
@@ -244,6 +264,9 @@ def _add_row(row: dict, site: Site, matcher: SiteMatcher, settings: dict, shared
         chain = [unquote(site.site_path(u) or u) for u in redirect_urls] + [path]
         for i in range(len(chain) - 1):
             site.redirects.setdefault(chain[i], chain[i:])
+        for hop, reason in zip(chain, reasons, strict=False):
+            if str(reason).isdigit():
+                site.hop_status.setdefault(hop, int(reason))
     if path in site.pages:
         return  # reached again through another redirect
     page = Page(path=path, requested_url=redirect_urls[0] if redirect_urls else url)
@@ -280,7 +303,11 @@ def _short_error(error) -> str:
 
 
 def _check_resources(site: Site, settings: dict) -> None:
-    """Internal links the crawler did not fetch (images, styles, PDFs): check their status."""
+    """Internal link targets the crawler did not fetch: check their status and redirects.
+
+    Images, styles and PDFs are never crawled, and Scrapy drops a redirect whose
+    target it has already crawled, so those addresses are asked once more here.
+    """
     from .external import check_urls
 
     wanted = {}
@@ -292,5 +319,14 @@ def _check_resources(site: Site, settings: dict) -> None:
         return
     quick = dict(settings, external_ignore=[], external_retries=0, external_per_host=4)
     for url, result in check_urls(wanted, quick).items():
-        if result.status is not None:
-            site.resources[wanted[url]] = result.status
+        path = wanted[url]
+        if result.redirects and result.final_url:
+            chain = [unquote(site.site_path(u) or u) for u, _ in result.redirects]
+            final = unquote(site.site_path(result.final_url) or result.final_url)
+            for i in range(len(chain)):
+                site.redirects.setdefault(chain[i], chain[i:] + [final])
+            for (_, status), hop in zip(result.redirects, chain, strict=True):
+                site.hop_status.setdefault(hop, status)
+            path = final
+        if result.status is not None and path not in site.pages:
+            site.resources[path] = result.status

@@ -20,7 +20,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,6 +53,7 @@ class LinkCheck:
     checked_at: float = 0.0  # seconds since the epoch
     method: str = "HEAD"
     attempts: int = 1
+    redirects: list = field(default_factory=list)  # [url, status] of each redirect followed
 
 
 def _host(url: str) -> str:
@@ -189,9 +190,9 @@ async def _check_one(session, gate: asyncio.Semaphore, url: str, settings: dict,
         retry_after = None
         try:
             async with gate:
-                status, final, method, retry_after = await _head_then_get(session, url)
+                status, final, method, retry_after, hops = await _head_then_get(session, url)
             outcome, reason = classify(url, status)
-            result = LinkCheck(url, outcome, status, reason, final, clock(), method, attempt)
+            result = LinkCheck(url, outcome, status, reason, final, clock(), method, attempt, hops)
             if not _retryable(status) or attempt > retries:
                 return result
         except aiohttp.TooManyRedirects:
@@ -208,14 +209,16 @@ async def _check_one(session, gate: asyncio.Semaphore, url: str, settings: dict,
         await asyncio.sleep(wait)
 
 
-async def _head_then_get(session, url: str) -> tuple[int, str, str, float | None]:
+async def _head_then_get(session, url: str) -> tuple[int, str, str, float | None, list]:
     async with session.head(url, allow_redirects=True, max_redirects=10) as response:
         status, final = response.status, str(response.url)
         retry_after = _retry_after(response.headers.get("Retry-After"))
+        hops = [[str(r.url), r.status] for r in response.history]
     if status < 400 or status == 429:
-        return status, final, "HEAD", retry_after
+        return status, final, "HEAD", retry_after, hops
     async with session.get(url, allow_redirects=True, max_redirects=10) as response:
-        return response.status, str(response.url), "GET", _retry_after(response.headers.get("Retry-After"))
+        hops = [[str(r.url), r.status] for r in response.history]
+        return response.status, str(response.url), "GET", _retry_after(response.headers.get("Retry-After")), hops
 
 
 def _retry_after(value: str | None) -> float | None:

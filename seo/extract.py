@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .model import Image, Link, Page
+from .model import Image, Link, NapBlock, Page
 
 # Elements that are not the page's own text (menus, page furniture, code).
 NOISE = "nav, header, footer, aside, script, style, noscript, template, svg, form, button"
@@ -66,7 +66,11 @@ def extract_page(
     if tree.body is None:
         return page
 
+    seen: set[int] = set()
     for node in tree.css(_BODY_SELECTOR):
+        if node.mem_id in seen:
+            continue  # Lexbor returns a node once per selector of the list it matches
+        seen.add(node.mem_id)
         tag = node.tag
         attrs = node.attributes
         if tag == "script":
@@ -88,13 +92,16 @@ def extract_page(
             page.ids.add(attrs["name"] or "")
 
     page.content_selector, content = _content_node(tree, settings["content_selectors"])
-    content_images = {n.mem_id for n in content.css("img")} if content is not None else set()
-    _read_links(tree, base, site_path, page, content_images, {} if shared_links is None else shared_links)
+    in_content = {n.mem_id for n in content.css("img, a[href]")} if content is not None else set()
+    _read_links(tree, base, site_path, page, in_content, {} if shared_links is None else shared_links)
     if settings["nap_selectors"]:
         for node in tree.css(", ".join(settings["nap_selectors"])):
             text = squash(node.text(separator=" "))
-            if text and not any(text in known for known in page.nap):
-                page.nap.append(text)
+            if not text or any(text in known.text for known in page.nap):
+                continue  # nested in a block already read
+            attrs = node.attributes
+            phones = [unquote((a.attributes.get("href") or "")[4:]) for a in node.css('a[href^="tel:"]')]
+            page.nap.append(NapBlock(text, attrs.get("data-entity") or attrs.get("itemid"), phones))
 
     if content is not None:
         for node in content.css(NOISE):
@@ -193,7 +200,7 @@ def _resolve(href: str, base: str, site_path) -> tuple[str, str, str | None]:
     return absolute, fragment, unquote(path) if path is not None else None
 
 
-def _read_links(tree, base, site_path, page: Page, content_images: set[int], shared_links: dict) -> None:
+def _read_links(tree, base, site_path, page: Page, in_content: set[int], shared_links: dict) -> None:
     links = page.links
     for node in tree.css(_LINK_SELECTOR):
         tag = node.tag
@@ -203,7 +210,7 @@ def _read_links(tree, base, site_path, page: Page, content_images: set[int], sha
             continue
         href = ((attrs.get("href") if tag in ("a", "area", "link") else attrs.get("src")) or "").strip()
         if tag == "img":
-            page.images.append(Image(href, attrs.get("alt"), node.mem_id in content_images))
+            page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content))
         lowered = href[:12].lower()
         if lowered.startswith("tel:"):
             page.phones.append(unquote(href[4:]))
@@ -217,8 +224,9 @@ def _read_links(tree, base, site_path, page: Page, content_images: set[int], sha
                 labels += [img.attributes.get("alt") for img in node.css("img")]
                 labels += [n.text() for n in node.css("svg title")]
                 text = squash(next((label for label in labels if label and label.strip()), ""))
+        contextual = tag == "a" and node.mem_id in in_content
         shared = href.startswith("/") or "://" in href[:10]
-        key = (tag, href, rel, text, base[: base.find("/", base.find("//") + 2)]) if shared else None
+        key = (tag, href, rel, text, contextual, base[: base.find("/", base.find("//") + 2)]) if shared else None
         if key is not None:
             link = shared_links.get(key)
             if link is not None:
@@ -226,7 +234,7 @@ def _read_links(tree, base, site_path, page: Page, content_images: set[int], sha
                 continue
         absolute, fragment, path = _resolve(href, base, site_path)
         link = Link(href=href, url=absolute, fragment=fragment, tag=tag, text=text, rel=rel,
-                    internal=path is not None, path=path)
+                    internal=path is not None, path=path, in_content=contextual)
         if key is not None and len(shared_links) < _SHARED_MAX:
             shared_links[key] = link
         links.append(link)

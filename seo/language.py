@@ -117,7 +117,7 @@ class Keyphrase:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9À-Ý])")
 _PASSIVE = re.compile(  # on lower-cased text; the lookahead makes most positions fail fast
-    r"\b(?=[aibg])(?:am|is|are|was|were|be|been|being|get|gets|got|gotten|getting)\s+(?:\w+ly\s+)?"
+    r"\b(?=[abgiw])(?:am|is|are|was|were|be|been|being|get|gets|got|gotten|getting)\s+(?:\w+ly\s+)?"
     r"(?:\w{2,}ed|born|built|bought|brought|caught|chosen|done|drawn|driven|eaten|fallen|felt|found|forgotten|"
     r"frozen|given|gone|grown|held|hidden|kept|known|laid|left|lost|made|meant|paid|put|read|ridden|risen|run|"
     r"said|seen|sent|set|shaken|shown|shut|sold|spent|spoken|stolen|struck|sung|taken|taught|thrown|told|"

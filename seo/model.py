@@ -26,6 +26,7 @@ class Link:
     rel: str = ""  # lower-cased rel attribute
     internal: bool = False
     path: str | None = None  # site-relative path when internal
+    in_content: bool = False  # inside the page's own text (not the menu, header or footer)
 
     @property
     def nofollow(self) -> bool:
@@ -43,6 +44,15 @@ class Image:
     src: str
     alt: str | None  # None: no alt attribute at all; "": decorative
     in_content: bool = False
+
+
+@dataclass(slots=True)
+class NapBlock:
+    """A visible name/address/phone block (SEO_AUDIT["nap_selectors"])."""
+
+    text: str
+    entity: str | None = None  # data-entity / itemid: the @id of its JSON-LD node
+    phones: list[str] = field(default_factory=list)  # tel: links inside it
 
 
 @dataclass(slots=True)
@@ -75,7 +85,7 @@ class Page:
     intro: str = ""  # first paragraph of the content
     paragraphs: list[str] = field(default_factory=list)
     jsonld: list[str] = field(default_factory=list)  # raw JSON-LD script bodies
-    nap: list[str] = field(default_factory=list)  # visible address blocks' text
+    nap: list[NapBlock] = field(default_factory=list)  # visible name/address/phone blocks
     phones: list[str] = field(default_factory=list)  # tel: links
     # online only
     response_ms: float | None = None
@@ -162,6 +172,7 @@ class Site:
     resources: dict[str, int] = field(default_factory=dict)  # online: checked resource path -> status
     # online: requested path -> every path it went through, ending with where it landed
     redirects: dict[str, list[str]] = field(default_factory=dict)
+    hop_status: dict[str, int] = field(default_factory=dict)  # online: redirecting path -> its 3xx status
 
     def url_for(self, path: str) -> str:
         return f"{self.origin}{path}" if path.startswith("/") else path

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import TOOL_NAME, __version__
 from .audit import AuditResult
 from .model import SEVERITIES
+from .rules import rule_for
 from .rules.catalog import GROUPS, RULES
 
 CSV_COLUMNS = ["severity", "rule", "url", "message", "hint", "element", "target", "keyword", "value", "limit",
@@ -67,7 +68,7 @@ def location_of(finding: dict) -> tuple[str, int]:
 
 
 def sarif(result: AuditResult) -> dict:
-    rules = list(RULES.values())
+    rules = list(RULES.values()) + [rule_for(r) for r in dict.fromkeys(f.rule for f in result.findings) if r not in RULES]
     index = {rule.id: i for i, rule in enumerate(rules)}
     results = []
     for finding in result.findings:
@@ -116,10 +117,10 @@ def html_report(result: AuditResult, data: dict | None = None) -> str:
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     by_group = {group: Counter() for group in GROUPS}
     for finding in result.findings:
-        by_group[finding.group][finding.severity] += 1
+        by_group.setdefault(finding.group, Counter())[finding.severity] += 1
     by_rule = Counter(f.rule for f in result.findings)
     top_rules = [
-        {"rule": RULES[rule_id], "count": count,
+        {"rule": rule_for(rule_id), "count": count,
          "severity": max((f.severity for f in result.findings if f.rule == rule_id), key=SEVERITIES[::-1].index)}
         for rule_id, count in by_rule.most_common()
     ]

@@ -111,7 +111,7 @@ def validate(settings: dict) -> None:
     if not isinstance(rules, dict):
         raise SettingsError(f"SEO_AUDIT['rules'] = {rules!r}; expected a dict like {{'onpage.og-missing': 'off'}}")
     for rule, value in rules.items():
-        if rule not in RULES:
+        if rule not in RULES and not rule.startswith("calendar."):
             raise SettingsError(f"SEO_AUDIT['rules'][{rule!r}]: unknown rule; see the rules table in README.md")
         if value not in (*SEVERITIES, "off"):
             raise SettingsError(
@@ -128,5 +128,5 @@ def validate(settings: dict) -> None:
                 "or {'url': '/offers/*', 'rules': ['sitemap.page-missing']}"
             )
         for rule in entry.get("rules", []):
-            if rule not in RULES and not rule.endswith(".*"):
+            if rule not in RULES and not rule.endswith(".*") and not rule.startswith("calendar."):
                 raise SettingsError(f"SEO_AUDIT['ignore'] entry {entry!r}: unknown rule {rule!r}")

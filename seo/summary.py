@@ -51,7 +51,7 @@ def print_summary(result: AuditResult, console: Console, fail_on: str, reports: 
 
     by_group = {g: Counter() for g in GROUPS}
     for finding in result.findings:
-        by_group[finding.group][finding.severity] += 1
+        by_group.setdefault(finding.group, Counter())[finding.severity] += 1
     active = [g for g in GROUPS if sum(by_group[g].values())]
     if active:
         table = Table(show_edge=False, box=None, padding=(0, 2), header_style="bold")

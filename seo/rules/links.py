@@ -32,6 +32,7 @@ def check(ctx: Context) -> None:
             continue
         seen: set[tuple] = set()
         outlinks: set[str] = set()
+        contextual: set[str] = set()
         anchors = 0
         for link in page.links:
             is_anchor = link.tag in ("a", "area")
@@ -54,6 +55,8 @@ def check(ctx: Context) -> None:
             if is_anchor and target.path != page.path:
                 inlinks[target.path].add(page.path)
                 outlinks.add(target.path)
+                if link.in_content:
+                    contextual.add(target.path)
             if is_anchor and link.nofollow and ("nofollow", link.path) not in seen:
                 seen.add(("nofollow", link.path))
                 ctx.add("links.nofollow-internal", page,
@@ -61,6 +64,7 @@ def check(ctx: Context) -> None:
                         element=link.element, target=site.url_for(link.path))
             _check_target(ctx, page, link, target, seen)
         ctx.outlinks[page.path] = outlinks
+        ctx.content_outlinks[page.path] = contextual
         if anchors > settings["too_many_links"]:
             ctx.add("links.too-many-links", page, f"{page.path} has {anchors} links (more than {settings['too_many_links']}).",
                     value=anchors, limit=settings["too_many_links"])
@@ -167,11 +171,11 @@ def check_topics(ctx: Context) -> None:
             continue
         if path == page.path:
             continue
-        if path not in ctx.outlinks.get(page.path, set()):
+        if path not in ctx.content_outlinks.get(page.path, set()):
             ctx.add("links.cluster-unlinked", page,
-                    f"The cluster post {page.path} does not link to its pillar page {path}.",
+                    f"The cluster post {page.path} does not link to its pillar page {path} from its text.",
                     target=site.url_for(path))
-        if page.path not in ctx.outlinks.get(path, set()):
+        if page.path not in ctx.content_outlinks.get(path, set()):
             ctx.add("links.cluster-unlinked", path,
                     f"The pillar page {path} does not link to its cluster post {page.path}.",
                     target=site.url_for(page.path))
@@ -194,7 +198,7 @@ def _suggest_links(ctx: Context, per_page: int = 3) -> None:
         if not page.indexable or not page.text or page.path not in ctx.entries:
             continue
         stream = content_tokens(page.text, language_of(page.lang))
-        linked = ctx.outlinks.get(page.path, set())
+        linked = ctx.content_outlinks.get(page.path, set())
         suggested: list[tuple] = []
         done: set[str] = set()
         for i, stem in enumerate(stream):

@@ -28,6 +28,5 @@ def check(ctx: Context) -> None:
 
 
 def _statuses(site, chain: list[str]) -> str:
-    final = site.pages.get(chain[-1])
-    codes = [str(status) for _, status in final.redirects] if final is not None and final.redirects else []
+    codes = [str(site.hop_status[hop]) for hop in chain[:-1] if hop in site.hop_status]
     return " → ".join(codes) if codes else "redirect"

@@ -103,37 +103,76 @@ def check(ctx: Context) -> None:
     home = site.pages.get("/")
     if home is not None and home.is_html and home.status == 200 and not business_nodes(home):
         ctx.add("schema.missing-business", home,
-                "The home page has no structured data describing the business (LocalBusiness or Organization "
+                "The home page (/) has no structured data describing the business (LocalBusiness or Organization "
                 "in JSON-LD).", element='<script type="application/ld+json">')
 
 
 def _phone_key(text: str) -> str:
     digits = "".join(_DIGITS.findall(text))
-    return digits[-10:]  # national number: "+1-802-555-0142" and "(802) 555-0142" agree
+    return digits[-10:]  # the national number: "+1-802-555-0142" and "(802) 555-0142" agree
+
+
+def _nodes_of(page) -> list[dict]:
+    nodes = []
+    for raw in page.jsonld:
+        try:
+            nodes += _nodes(json.loads(raw))
+        except ValueError:
+            continue
+    return nodes
+
+
+def _disagreements(block, node: dict) -> list[tuple[str, str, str]]:
+    """(what, shown, in the data) for each part of the block that differs from ``node``."""
+    found = []
+    telephone = node.get("telephone")
+    if isinstance(telephone, str) and _phone_key(telephone):
+        shown = block.phones + [m.group(0) for m in _PHONE.finditer(block.text) if len(_DIGITS.findall(m.group(0))) >= 10]
+        for phone in shown:
+            if _phone_key(phone) and _phone_key(phone) != _phone_key(telephone):
+                found.append(("phone number", phone, telephone))
+                break
+    address = node.get("address")
+    if isinstance(address, dict):
+        visible = fold(block.text)
+        for key, label in (("streetAddress", "street address"), ("postalCode", "postal code")):
+            value = address.get(key)
+            if isinstance(value, str) and value.strip() and fold(" ".join(value.split())) not in visible:
+                found.append((label, block.text, value))
+    return found
 
 
 def _nap(ctx: Context, page) -> None:
-    if not page.nap and not page.phones:
+    """Each visible NAP block must agree with the JSON-LD node it shows.
+
+    A block names its node with ``data-entity`` (or ``itemid``), the node's
+    @id; a block without one must agree with one of the page's businesses.
+    """
+    if not page.nap:
         return
-    nodes = business_nodes(page)
-    visible = fold(" ".join(page.nap)) if nodes else ""
-    for node in nodes:
-        name = node.get("name") if isinstance(node.get("name"), str) else "the business"
-        telephone = node.get("telephone")
-        if isinstance(telephone, str) and telephone.strip():
-            shown = [m.group(0) for m in _PHONE.finditer(" ".join(page.nap))] + page.phones
-            wrong = sorted({p for p in shown if _phone_key(p) and _phone_key(p) != _phone_key(telephone)})
-            if wrong:
-                ctx.add("schema.nap-mismatch", page,
-                        f"{page.path} shows the phone number {wrong[0]}, but its structured data gives {name}'s "
-                        f"telephone as {telephone}.", element="<address> / tel: link", value=wrong[0],
-                        target=telephone)
-        address = node.get("address")
-        if isinstance(address, dict) and page.nap:
-            for key in ("streetAddress", "postalCode"):
-                value = address.get(key)
-                if isinstance(value, str) and value.strip() and fold(" ".join(value.split())) not in visible:
+    nodes = _nodes_of(page)
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+    businesses = [n for n in nodes if set(_types(n)) & BUSINESS_TYPES]
+    for block in page.nap:
+        if block.entity:
+            node = by_id.get(block.entity)
+            if node is None:
+                if nodes:
                     ctx.add("schema.nap-mismatch", page,
-                            f"The address shown on {page.path} ({quote(' / '.join(page.nap), 80)}) does not contain "
-                            f"the {key} {value!r} of the structured data.",
-                            element="<address>", value=" / ".join(page.nap), target=value)
+                            f"The address block on {page.path} ({quote(block.text, 60)}) is for {block.entity}, "
+                            "which the page's structured data does not describe.",
+                            element=f'<address data-entity="{block.entity}">', target=block.entity)
+                continue
+            candidates = [node]
+        elif businesses:
+            candidates = businesses
+        else:
+            continue
+        problems = [_disagreements(block, node) for node in candidates]
+        if all(problems):
+            what, shown, data = problems[0][0]
+            name = candidates[0].get("name") if isinstance(candidates[0].get("name"), str) else "the business"
+            ctx.add("schema.nap-mismatch", page,
+                    f"The {what} shown on {page.path} ({quote(shown, 70)}) differs from the structured data of "
+                    f"{name}: {data!r}.",
+                    element="<address>", value=shown, target=data)
