@@ -332,17 +332,33 @@ LOCATIONS = [
 LOCAL_SEO = {}
 
 # Customer segments: landing-page variants, feeds and newsletters use the keys.
+# A landing page's variant for a segment takes its `tone` (one of
+# LANDING["tones"]) and `offer` unless the page's block for it says otherwise.
 SEGMENTS = {
     "families": {
         "label": "Families",
         "description": "Households ordering bread, birthday and holiday cakes.",
+        "tone": "warm",
+        "offer": "Order a week ahead and save 10% on any celebration cake",
     },
     "offices": {
         "label": "Offices",
         "description": "Teams ordering breakfast boxes and meeting catering.",
+        "tone": "crisp",
+        "offer": "Free delivery within 10 miles of Alder Falls on orders over $150",
     },
     "weddings": {
         "label": "Weddings",
         "description": "Couples planning a wedding cake and dessert table.",
+        "tone": "warm",
+        "offer": "A free tasting for two with every wedding cake order",
     },
+}
+
+# plugins/landing: landing pages (content/landing/) with segment variants, A/B
+# arms, dynamic text and lead forms. README: "Landing pages"; every option and
+# its default: "Settings reference". The demo's form address is a placeholder:
+# put your Formspree (or similar) form's address here.
+LANDING = {
+    "form_action": "https://forms.hearthandhoney.example/holiday-cakes",
 }
