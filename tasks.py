@@ -4,13 +4,14 @@ import shlex
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
     "settings": str(ROOT / "pelicanconf.py"),
     "publish_settings": str(ROOT / "publishconf.py"),
     "output": str(ROOT / "output"),
+    "reports": str(ROOT / "reports"),
     "host": "127.0.0.1",
     "port": 8000,
     "watch": ["content", "calendar", "themes", "plugins", "pelicanconf.py"],
@@ -53,6 +54,26 @@ def test(c, args=""):
     """Run ruff and the whole test suite."""
     c.run(f"{PY} -m ruff check .")
     c.run(f"{PY} -m pytest {args}")
+
+
+@task(help={
+    "online": "crawl this URL instead of reading output/, e.g. http://127.0.0.1:8000/",
+    "check_external": "also check links to other sites (results cached for a day in reports/)",
+    "fail_on": "exit 1 on findings of this severity or worse: error (default), warning, notice",
+    "now": "audit as if it were this ISO date/time (stale-content checks)",
+})
+def audit(c, online="", check_external=False, fail_on="error", now=""):
+    """SEO audit of output/ (or a live site): a summary, reports/audit.{html,json,csv,sarif}; exit 1 on errors."""
+    source = f"crawl {shlex.quote(online)}" if online else f"audit {shlex.quote(CONFIG['output'])}"
+    extra = " --check-external" if check_external else ""
+    extra += f" --now {shlex.quote(now)}" if now else ""
+    result = c.run(
+        f"{PY} -m seo {source} --settings {shlex.quote(CONFIG['settings'])} --reports {shlex.quote(CONFIG['reports'])}"
+        f" --fail-on {shlex.quote(fail_on)}{extra}",
+        pty=sys.stdout.isatty(), warn=True,
+    )
+    if result.exited:
+        raise Exit(code=result.exited)
 
 
 @task(help={

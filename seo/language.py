@@ -94,20 +94,22 @@ class Keyphrase:
         return all(stem in words for stem in self.stems)
 
     def count_in(self, text: str) -> int:
-        """Occurrences of the keyphrase's words in order (function words between them allowed)."""
+        """Occurrences of the keyphrase, counted per sentence as Yoast SEO counts them.
+
+        A sentence holds the keyphrase as often as it holds all of its words (any
+        form, any order): "keep your sourdough fresh" and "sourdough keeps fresh"
+        both count once for "keep sourdough fresh".
+        """
         if not self.stems:
             return 0
-        stream = content_tokens(text, self.language)
-        n = len(self.stems)
-        count = i = 0
-        first = self.stems[0]
-        while i <= len(stream) - n:
-            if stream[i] == first and tuple(stream[i : i + n]) == self.stems:
-                count += 1
-                i += n
-            else:
-                i += 1
-        return count
+        needed = {stem: self.stems.count(stem) for stem in self.stems}
+        total = 0
+        for sentence in _SENTENCE_END.split(text):
+            words = tokens(sentence, self.language)
+            if self.stems[0] not in words:
+                continue
+            total += min(words.count(stem) // n for stem, n in needed.items())
+        return total
 
     def in_slug(self, slug: str) -> bool:
         return self.found_in(slug.replace("-", " ").replace("_", " "))
