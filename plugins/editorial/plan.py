@@ -29,6 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 
 from mainstreet.manifest import CalendarFinding
+from mainstreet.sources import display_path
 
 STATUSES = ("idea", "planned", "draft", "review", "scheduled", "published")
 STAGES = ("awareness", "consideration", "decision", "retention", "advocacy")
@@ -473,8 +474,8 @@ def read_plan(folder: Path, root: Path, vocabulary: Vocabulary) -> Plan:
 
 
 def display(path: Path, root: Path) -> str:
-    path, root = Path(path).resolve(), Path(root).resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    """``path`` as the user sees it: relative to the project folder ``root`` when inside it."""
+    return display_path(str(Path(path).resolve()), str(Path(root).resolve())).replace("\\", "/")
 
 
 def localize(moment: dt.datetime | None, tz) -> dt.datetime | None:

@@ -152,6 +152,8 @@ def _publication(content, settings, now: dt.datetime, dated: bool = True) -> str
     tz = now.tzinfo
     date = getattr(content, "date", None) if dated else None
     expires = expiry(content, settings)
+    if expires is not None:
+        content.expires = expires  # templates and the manifest get the moment, not the text
     if date is not None and expires is not None and expires <= aware(date, tz):
         logger.error(
             "%s:%d: Expires %s is not after the Date %s: it would never be published; fix one of the two",
