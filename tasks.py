@@ -57,6 +57,19 @@ def test(c, args=""):
 
 
 @task(help={
+    "new_stubs": "write a draft post for each planned row without one (never overwrites a file)",
+    "import_": "write the rows of a spreadsheet (CSV, e.g. an edited reports/calendar.csv) into calendar/*.md",
+    "now": "as if it were this ISO date/time",
+})
+def calendar(c, new_stubs=False, import_="", now=""):
+    """Build, then print the plan report; the views are reports/calendar.{html,ics,csv}."""
+    extra = " --new-stubs" if new_stubs else ""
+    extra += f" --import {shlex.quote(import_)}" if import_ else ""
+    extra += f" --now {shlex.quote(now)}" if now else ""
+    c.run(f"{PY} -m mainstreet calendar -s {shlex.quote(CONFIG['settings'])}{extra}", pty=False)
+
+
+@task(help={
     "online": "crawl this URL instead of reading output/, e.g. http://127.0.0.1:8000/",
     "check_external": "also check links to other sites (results cached for a day in reports/)",
     "fail_on": "exit 1 on findings of this severity or worse: error (default), warning, notice",

@@ -86,6 +86,8 @@ MISTAKES = {
     "too few cells": (GOOD.replace(" Ana |", ""), "this row has 8 cell(s), the header has 9; give every row one cell per column"),
     "too many cells": (GOOD + " extra |", "this row has 10 cell(s), the header has 9"),
     "text stuck to the table": ("Next we plan January.", "this row has 1 cell(s), the header has 9"),
+    "missing title": (GOOD.replace("Holiday cake guide", " "), "missing title; give the row a working title"),
+    "missing status": (GOOD.replace("| scheduled |", "| |"), "missing status; expected one of: idea, planned"),
 }
 
 
@@ -174,3 +176,25 @@ def test_lines_are_counted_as_markdown_does():
     _, rows, problems = parse(text)
     assert problems == []
     assert rows[0].line == 7
+
+
+def test_two_rows_for_one_slug_in_two_files(tmp_path):
+    from plugins.editorial.plan import read_plan
+
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    (folder / "2026.md").write_text(calendar(GOOD))
+    (folder / "2027.md").write_text(calendar(GOOD.replace("2026-12-01", "2027-01-05")))
+    plan = read_plan(folder, tmp_path, VOCABULARY)
+    assert [str(p).split(";")[0] for p in plan.problems] == [
+        "calendar/2027.md:7: duplicate slug 'holiday-cake-guide': calendar/2026.md:7 plans it already"
+    ]
+
+
+def test_a_campaign_key_must_be_usable_as_utm_campaign():
+    text = calendar(GOOD).replace("| Owner |", "| Owner | Campaign |").replace(DELIMITER, DELIMITER + "---|")
+    _, _, problems = parse(text.replace("| Ana |", "| Ana | Holiday 2026 |"))
+    assert str(problems[0]).startswith(
+        "calendar/2026.md:7: invalid campaign key 'Holiday 2026'; it becomes utm_campaign: use lower-case words "
+        "joined by hyphens, e.g. 'holiday-2026'"
+    )

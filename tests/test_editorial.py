@@ -261,15 +261,26 @@ def test_expired_content_leaves_site_sitemap_and_feeds_and_can_redirect(project)
     assert {(e.slug, e.status) for e in manifest.held_back} >= {("spring-sale", "expired"), ("keep-fresh", "expired")}
 
 
-def test_a_calendar_row_can_set_expires(planned):
-    expires = {"keep-fresh": "2026-05-01"}
-    rows = [row + f" {expires.get(row.split('|')[3].strip(), '')} |" for row in PLAN_ROWS]
+def test_optional_columns_expires_campaign_and_pillar_are_honoured(planned):
+    extra = {
+        "first-loaf": " | bread-basics | ",
+        "keep-fresh": "2026-05-01 | spring-bread | first-loaf",
+        "april-rye": " | spring-bread | first-loaf",
+        "spring-rye": " | | no-such-page",
+    }
+    rows = [row + f" {extra.get(row.split('|')[3].strip(), ' | | ')} |" for row in PLAN_ROWS]
     path = planned / "calendar" / "2026.md"
-    path.write_text("\n".join([HEADER + " Expires |", DELIMITER + "---|", *rows]) + "\n")
+    path.write_text("\n".join([HEADER + " Expires | Campaign | Pillar |", DELIMITER + "---|---|---|", *rows]) + "\n")
     result, output, reports = build(planned, now="2026-04-30T12:00")
     assert result.returncode == 0, result.stderr
     assert (output / "blog" / "keep-fresh").exists()
-    assert entry(read_manifest(reports / "manifest.json"), "keep-fresh").expires == "2026-05-01T00:00:00-04:00"
+    manifest = read_manifest(reports / "manifest.json")
+    fresh = entry(manifest, "keep-fresh")
+    assert (fresh.expires, fresh.campaign, fresh.pillar) == ("2026-05-01T00:00:00-04:00", "spring-bread", "first-loaf")
+    assert entry(manifest, "first-loaf").campaign == "bread-basics"
+    assert "warning: calendar/2026.md:6: pillar 'no-such-page' is not the slug of any page or post" in result.stderr
+    assert "Next scheduled change: 2026-05-01 00:00 EDT (keep-fresh expires)" in result.stderr
+
     result, output, _ = build(planned, now="2026-05-01T00:00")
     assert result.returncode == 0, result.stderr
     assert not (output / "blog" / "keep-fresh").exists()
