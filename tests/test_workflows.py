@@ -117,6 +117,11 @@ def test_outreach_only_on_schedule_with_secrets_and_commits_state():
         commit = job["steps"][-1]
         assert commit["if"] == "always()" and "git add state/" in commit["run"] and "git push" in commit["run"]
     assert "--send" in str(jobs["newsletter"]["steps"])
+    # Links in emails and posts point where the site was deployed (a fork's Pages address).
+    assert jobs["build"]["outputs"]["siteurl"] == "${{ steps.pages.outputs.base_url }}"
+    assert PUBLISH.read_text(encoding="utf-8").count("MAINSTREET_SITEURL: ${{ needs.build.outputs.siteurl }}") == 2
+    for name in ("newsletter", "social"):
+        assert "build" in jobs[name]["needs"]
 
 
 def test_pull_requests_build_and_audit_but_never_deploy():
