@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import extruct
@@ -56,7 +56,7 @@ def nodes_of_type(document: dict, *names: str) -> list[dict]:
     return [n for n in graph_nodes(document) if any(set(names) & set(ancestry(t)) for t in types_of(n))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def ancestry(name: str) -> tuple[str, ...]:
     return (name, *registry.ancestry(name))
 

@@ -394,7 +394,7 @@ class _Checker:
                 self.error(f"{item_path}['hours']", "missing; add 'hours': [['10:00', '14:00']] or [] for closed")
                 continue
             start = self.date(item["date"], f"{item_path}['date']")
-            end = self.date(item.get("through", item["date"]), f"{item_path}['through']")
+            end = self.date(item["through"], f"{item_path}['through']") if "through" in item else start
             ranges = self.ranges(item["hours"], f"{item_path}['hours']")
             label = self.text(item, "label", item_path)
             if start and end:
@@ -438,8 +438,9 @@ class _Checker:
             centre = self.geo({"geo": {"latitude": item["latitude"], "longitude": item["longitude"]}}, item_path,
                               True) if "latitude" in item or "longitude" in item else geo
             if centre is None:
-                self.error(item_path, "a radius needs a centre; add 'geo' to the profile or 'latitude' and "
-                                      "'longitude' here")
+                if "geo" not in data:  # a wrong geo is reported once, where it is
+                    self.error(item_path, "a radius needs a centre; add 'geo' to the profile or 'latitude' and "
+                                          "'longitude' here")
                 continue
             unit = "km" if "radius_km" in item else "miles"
             label = item.get("label") or f"within {radius:g} {unit}"
@@ -486,37 +487,43 @@ def map_link(name: str, geo: Geo | None, address: Address | None) -> str:
     return ""
 
 
-def _place(check: _Checker, data: dict, path: str, *, is_location: bool, base: dict | None = None) -> dict:
-    """The fields shared by the business and a location, checked."""
-    merged = dict(base or {})
-    merged.update({k: v for k, v in data.items() if v is not None})
-    if is_location:
-        # NAP, geo and hours are each location's own; the rest may come from LOCAL_BUSINESS.
-        for key in ("address", "geo", "opening_hours", "same_as", "amenities", "description", "map_url"):
-            merged[key] = data.get(key)
-    geo = check.geo(merged, path, required=is_location)
-    address = check.address(merged, path, required=True)
-    name = check.text(merged, "name", path, required=True)
-    map_url = check.text(merged, "map_url", path)
+def _place(check: _Checker, data: dict, path: str, *, is_location: bool, inherited: dict | None = None) -> dict:
+    """The checked fields shared by the business and a location.
+
+    A location's own NAP, geo and hours are required; what it leaves out of
+    INHERITED comes from the business, already checked (so a mistake there is
+    reported once, under LOCAL_BUSINESS).
+    """
+    geo = check.geo(data, path, required=is_location)
+    address = check.address(data, path, required=True)
+    name = check.text(data, "name", path, required=True)
+    map_url = check.text(data, "map_url", path)
     if map_url:
         map_url = check.absolute_url(map_url, f"{path}['map_url']")
+    readers = {
+        "type": lambda: check.schema_type(data, path),
+        "telephone": lambda: check.telephone(data, path, required=True),
+        "email": lambda: check.email(data, path),
+        "special_hours": lambda: check.special_hours(data, path),
+        "price_range": lambda: check.text(data, "price_range", path),
+        "payment_accepted": lambda: check.texts(data, "payment_accepted", path),
+        "currency": lambda: check.currency(data, path),
+        "area_served": lambda: check.area_served(data, path, geo),
+    }
+    fields = {
+        key: inherited[key] if inherited is not None and data.get(key) is None else read()
+        for key, read in readers.items()
+    }
     return {
-        "type": check.schema_type(merged, path),
+        **fields,
         "name": name,
-        "telephone": check.telephone(merged, path, required=True),
-        "email": check.email(merged, path),
         "address": address,
         "geo": geo,
-        "hours": check.opening_hours(merged, path),
-        "special_hours": check.special_hours(merged, path),
-        "description": check.text(merged, "description", path),
-        "images": check.images(merged, path),
-        "price_range": check.text(merged, "price_range", path),
-        "payment_accepted": check.texts(merged, "payment_accepted", path),
-        "currency": check.currency(merged, path),
-        "area_served": check.area_served(merged, path, geo),
-        "same_as": check.same_as(merged, path),
-        "amenities": check.texts(merged, "amenities", path),
+        "hours": check.opening_hours(data, path),
+        "description": check.text(data, "description", path),
+        "images": check.images(data, path),
+        "same_as": check.same_as(data, path),
+        "amenities": check.texts(data, "amenities", path),
         "map_url": map_url or map_link(name, geo, address),
     }
 
@@ -556,7 +563,7 @@ def read_profile(settings, conf: dict) -> tuple[Profile | None, list[str]]:
     if not isinstance(raw_locations, list | tuple):
         check.error("LOCATIONS", f"{type(raw_locations).__name__} is not a list; write LOCATIONS = [{{...}}, ...]")
         raw_locations = []
-    inherited = {key: data.get(key) for key in INHERITED}
+    inherited = {key: getattr(business, key) for key in INHERITED}
     seen: dict[str, int] = {}
     for index, item in enumerate(raw_locations):
         path = f"LOCATIONS[{index}]"
@@ -572,7 +579,7 @@ def read_profile(settings, conf: dict) -> tuple[Profile | None, list[str]]:
             check.error(f"{path}['slug']", f"{slug!r} is already used by LOCATIONS[{seen[slug]}]; give each location "
                                            "its own slug")
         seen.setdefault(slug, index)
-        fields = _place(check, item, path, is_location=True, base=inherited)
+        fields = _place(check, item, path, is_location=True, inherited=inherited)
         page = conf["locations_url"].format(slug=slug)
         locations.append(
             Place(setting=path, id=f"{base}/{page}#location", url=f"{base}/{page}", path=page, slug=slug,

@@ -24,6 +24,8 @@ class Question:
 
 
 def _text(element) -> str:
+    if element.tag in ("ul", "ol", "dl"):
+        return " ".join(_text(item) for item in element if isinstance(item.tag, str))
     return _SPACE.sub(" ", element.text_content()).strip()
 
 

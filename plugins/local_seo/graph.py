@@ -466,7 +466,7 @@ def page_graph(ctx, meta, profile: Profile | None, conf: dict) -> dict:
         if number:
             trail.append((f"Page {number}", url))
         items = _list_items(ctx, kind, base)
-        if items:
+        if items and kind != "author":  # an author's page is about the person
             listing = item_list(items, f"{url}#items")
             later.append(listing)
             webpage["mainEntity"] = {"@id": listing["@id"]}
