@@ -274,7 +274,10 @@ LOCATIONS = [
     {
         "slug": "mill-street",
         "name": "Hearth & Honey Bakery & Café, Mill Street",
-        "description": "Our bakery and café: the ovens, the full counter, coffee, cake pickups and the weekend classes.",
+        "description": (
+            "Our bakery and café on Mill Street: the ovens, the full counter of bread and pastries, "
+            "coffee, cake pickups and the weekend baking classes."
+        ),
         "telephone": "+1-802-555-0142",
         "email": "hello@hearthandhoney.example",
         "address": {
