@@ -321,7 +321,7 @@ def manifest_entry(content, settings, status: str, kind: str | None = None) -> M
         title=str(getattr(content, "title", "")),
         slug=str(getattr(content, "slug", "")),
         keyword=str(meta["keyword"]) if meta.get("keyword") else None,
-        keywords=as_list(meta.get("keywords")) if meta.get("keywords") else [],
+        keywords=as_list(meta.get("keywords"), lower=False),
         segment=str(meta["segment"]).lower() if meta.get("segment") else None,
         stage=str(meta["stage"]).lower() if meta.get("stage") else None,
         channels=as_list(meta.get("channels")),

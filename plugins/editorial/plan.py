@@ -319,11 +319,11 @@ def split_list(value: str) -> list[str]:
     return [part.strip().lower() for part in re.split(r"[,;]", value or "") if part.strip()]
 
 
-def as_list(value) -> list[str]:
+def as_list(value, lower: bool = True) -> list[str]:
     """A list-valued metadata field (Channels, Keywords) as a list, written as text or a list."""
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip().lower() for v in value if str(v).strip()]
-    return split_list(str(value or ""))
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,;]", str(value or ""))
+    items = [str(v).strip() for v in items if str(v).strip()]
+    return [v.lower() for v in items] if lower else items
 
 
 def check_rows(rows: list[Row], vocabulary: Vocabulary) -> list[CalendarFinding]:
