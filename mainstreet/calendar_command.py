@@ -15,7 +15,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .build import build, load_settings
-from .errors import BuildError, Problem
 from .manifest import read_manifest
 from .sources import display_path
 
@@ -43,7 +42,10 @@ def run_calendar(args, print_built) -> int:
         to = Path(args.to).resolve() if args.to else None
         result = import_csv(source.resolve(), folder, root, vocabulary(settings, conf), to)
         if result.problems:
-            raise BuildError([Problem(f.message + (f"; {f.hint}" if f.hint else ""), f.file, f.line) for f in result.problems])
+            print(f"Import failed: {len(result.problems)} problem(s); nothing was written.", file=sys.stderr)
+            for problem in result.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            return 1
         for path, rows in result.written:
             print(f"Imported {rows} row(s) into {display_path(str(path), cwd)}")
         for path in result.unchanged:

@@ -433,6 +433,7 @@ def test_csv_import_checks_every_row_and_writes_nothing_on_error(planned):
     )
     result = import_csv(planned, sheet)
     assert result.returncode == 1
+    assert "Import failed: 1 problem(s); nothing was written." in result.stderr
     assert "error: bad.csv:3: unknown status 'plannd'" in result.stderr
     assert (planned / "calendar" / "2026.md").read_bytes() == before
     assert not (planned / "output").exists()
