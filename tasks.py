@@ -126,3 +126,17 @@ def publish(c, to, now="", remote="", dry_run=False):
     extra += " --dry-run" if dry_run else ""
     settings = shlex.quote(CONFIG["publish_settings"])
     c.run(f"{PY} -m mainstreet publish --to {shlex.quote(to)} -s {settings}{extra}", pty=False)
+
+
+@task(help={
+    "posts": "corpus size (default: 500 and 2000)",
+    "quick": "200 posts, 3 runs, 1,000 subscribers: a few minutes, results not written to bench/",
+    "suites": "comma-separated subset of build, rebuild, audit, newsletter",
+})
+def bench(c, posts=0, quick=False, suites=""):
+    """Benchmark build, rebuild, audit and newsletter against Pelican, Hugo, linkchecker and advertools."""
+    c.run(f"{PY} -m pip install --quiet --disable-pip-version-check -r {shlex.quote(str(ROOT / 'bench' / 'requirements.txt'))}")
+    extra = f" --posts {int(posts)}" if posts else ""
+    extra += " --quick" if quick else ""
+    extra += f" --suites {shlex.quote(suites)}" if suites else ""
+    c.run(f"{PY} -m bench{extra}", pty=False)
