@@ -6,9 +6,10 @@ command line (which prints the same report in the terminal) agree. Like
 ``plan.py`` it needs no Pelican.
 
 Findings (``calendar.*`` rules): warnings are plan problems the build also logs
-(overdue rows, keywords planned twice, posts missing from the plan, unknown
-pillars, disagreements found while joining); notices are advice for the
-report only (gaps, cadence, empty coverage cells, rows to update).
+(overdue rows, keywords planned twice, unknown pillars, disagreements found
+while joining); notices are for the report (and the audit) only: gaps,
+cadence, empty coverage cells, posts not in the plan (a site adopting a
+calendar has many), rows due soon, behind schedule or to update.
 """
 
 from __future__ import annotations
@@ -395,7 +396,7 @@ def _actions(report: PlanReport, manifest: Manifest) -> None:
             report.findings.append(
                 CalendarFinding(
                     "calendar.unplanned-post",
-                    "warning",
+                    "notice",
                     "this post is not in the calendar",
                     f"add a row with Slug {item.slug!r} to a table in {report.files[0]}",
                     item.post,
