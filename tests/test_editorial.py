@@ -311,6 +311,7 @@ def test_manifest_lists_every_published_url_once_with_its_source(fixture_site):
         ("staff-only", "hidden"),
     }
     assert manifest.generated_at == "2026-11-24T12:00:00-05:00"
+    assert manifest.calendar == []  # no calendar/ folder: no plan advice either
     # Reports are private: nothing of them in the site.
     assert not list(fixture_site.output.rglob("calendar.*")) and not list(fixture_site.output.rglob("manifest.json"))
 

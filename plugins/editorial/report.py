@@ -238,6 +238,8 @@ def build_report(
         upcoming_changes=list(manifest.upcoming),
     )
     report.findings += list(join_findings)
+    if not plan.files:
+        return report  # a site without a calendar gets no plan advice
     _cadence_and_gaps(report)
     _coverage(report)
     _actions(report, manifest)
@@ -455,6 +457,10 @@ def format_text(report: PlanReport) -> str:
         f"Content calendar: {rows} row(s) in {', '.join(report.files) or 'no calendar files'}, "
         f"as of {report.now.strftime('%Y-%m-%d %H:%M %Z').strip()}"
     )
+    if not report.files:
+        lines.append("  No plan yet: add a Markdown table to calendar/*.md (README: The content calendar).")
+        lines.append(f"Next scheduled change: {describe_next_change(report.upcoming_changes, report.tz)}")
+        return "\n".join(lines) + "\n"
     lines.append("  " + " · ".join(f"{state} {counts[state]}" for state in STATE_ORDER if counts[state]))
     lines.append(f"Next scheduled change: {describe_next_change(report.upcoming_changes, report.tz)}")
 
