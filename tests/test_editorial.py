@@ -585,3 +585,14 @@ def test_calendar_html_filters_in_a_browser_without_a_server(demo_site):
             browser.close()
     assert errors == []
     assert requests == [page_url]  # self-contained: nothing else is fetched
+
+
+def test_bad_expires_and_successor_fail_the_build_with_their_lines(project):
+    post = project / "content" / "posts" / "keep-fresh.md"
+    post.write_text(post.read_text().replace("Slug: keep-fresh\n", "Slug: keep-fresh\nExpires: soon-ish\n"))
+    landing = project / "content" / "landing" / "spring-sale.md"
+    landing.write_text(landing.read_text().replace("Slug: spring-sale\n", "Slug: spring-sale\nExpires: 2026-01-01\nSuccessor: summer-sale\n"))
+    result, _, _ = build(project)
+    assert result.returncode == 1
+    assert "error: content/posts/keep-fresh.md:6: unreadable Expires 'soon-ish'; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM" in result.stderr
+    assert "error: content/landing/spring-sale.md:4: Successor 'summer-sale' is not a site path or URL; write it as /offers/new-offer/ or https://..." in result.stderr
