@@ -406,3 +406,16 @@ def test_fixture_text_is_what_the_tests_read():
     """The fixture really has what the tests above rely on (guards against edits to it)."""
     assert BREAD_CLUB.count(":::") == 6
     assert line_of(BREAD_CLUB, "Arms:") == 8
+
+
+def test_readme_documents_every_landing_setting_and_field():
+    from conftest import ROOT
+
+    from plugins.landing.authoring import SEGMENT_FIELDS, field_label
+    from plugins.landing.landing import DEFAULTS
+
+    readme = (ROOT / "README.md").read_text()
+    reference = readme.split("### `LANDING`", 1)[1].split("\n### ", 1)[0]
+    assert [key for key in DEFAULTS if f"`{key}`" not in reference] == []
+    guide = readme.split("\n## Landing pages", 1)[1].split("\n## Local SEO profile", 1)[0]
+    assert [f for f in SEGMENT_FIELDS if f"`{field_label(f)}`" not in guide] == []
