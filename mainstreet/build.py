@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
+from .prerender import prerendering
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,9 @@ def build(
 
         signals.get_writer.connect(_stop_before_writing)
         try:
-            Pelican(settings).run()
+            # Markdown converted on every core and cached beside the output (prerender.py).
+            with prerendering(settings, target):
+                Pelican(settings).run()
         except BuildAbortedError:
             pass  # the problems that stopped it are collected already
         except Exception as exc:  # noqa: BLE001 - reported as a build problem below
