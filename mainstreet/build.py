@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import guards
 from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
 from .prerender import prerendering
 
@@ -98,6 +99,11 @@ def build(
     content = Path(settings["PATH"])
     if target == content or content.is_relative_to(target):
         raise UsageError(f"output folder {target} would contain the content folder {content}")
+    root = str(Path(settings_file).resolve().parent)
+    # Files that would crash or corrupt the build stop it before Pelican reads them.
+    unsafe = guards.preflight(settings, root)
+    if unsafe:
+        raise BuildError(unsafe)
     reports_dir = _reports_folder(settings, settings_file, reports)
     if reports_dir == target or reports_dir.is_relative_to(target):
         raise UsageError(f"reports folder {reports_dir} is inside the output folder {target}; reports are private")
@@ -109,7 +115,6 @@ def build(
     reports_staging = Path(tempfile.mkdtemp(prefix=".building-", dir=reports_dir))
     settings["REPORTS_PATH"] = str(reports_staging)
 
-    root = str(Path(settings_file).resolve().parent)
     collector = ProblemCollector(root, settings["PATH"])
     _ACTIVE.append(collector)
     recorder = _WarningRecorder()
@@ -121,6 +126,7 @@ def build(
         from pelican import Pelican, signals
 
         signals.get_writer.connect(_stop_before_writing)
+        guards.connect()
         try:
             # Markdown converted on every core and cached beside the output (prerender.py).
             with prerendering(settings, target):
