@@ -8,6 +8,7 @@ built pages served by the project's own server on a port the system picks.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -309,3 +310,27 @@ def test_demo_landing_pages_run_without_console_errors(browser, demo, path):
     assert visit.page.locator("h1 [data-arm]:visible").count() == 1
     assert set(dtr_texts(visit)) == {"Gingerbread"}
     visit.close()
+
+
+def test_the_scripts_run_under_the_sites_content_security_policy(browser, demo, demo_site):
+    """The policy plugins/hosting writes allows both inline scripts by hash, and nothing else."""
+    csp = re.search(r"^\s+Content-Security-Policy: (.+)$", (demo_site.output / "_headers").read_text(), re.M)[1]
+    context = browser.new_context()
+    page = context.new_page()
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
+
+    page.route(re.compile(r".*/offers/.*"), with_policy)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(demo.url(FAMILIES) + "?kw=Spring%20Sale")
+    assert page.evaluate("document.documentElement.dataset.abArm") in ("A", "B")
+    assert set(page.evaluate("[...document.querySelectorAll('[data-dtr]')].map((e) => e.textContent)")) == {"Spring Sale"}
+    assert errors == []
+    # the policy is enforced: another inline script is refused
+    with pytest.raises(Exception, match="Content Security Policy|Refused"):
+        page.add_script_tag(content="window.__other = 1;")
+    assert page.evaluate("window.__other") is None
+    context.close()
