@@ -13,6 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .language import language_of, readability
 from .model import Image, Link, NapBlock, Page
 
 # Elements that are not the page's own text (menus, page furniture, code).
@@ -21,7 +22,6 @@ NOISE = "nav, header, footer, aside, script, style, noscript, template, svg, for
 _SKIP_LINK_REL = {"canonical", "preconnect", "dns-prefetch", "prefetch", "prerender", "shortlink", "pingback"}
 _NOT_LINKS = ("mailto:", "tel:", "sms:", "javascript:", "data:", "about:", "blob:", "callto:", "geo:")
 _REFRESH = re.compile(r"^\s*\d+(?:\.\d+)?\s*[;,]\s*(?:url\s*=\s*)?['\"]?([^'\"]+)", re.IGNORECASE)
-WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
 def squash(text: str | None) -> str:
@@ -106,16 +106,21 @@ def extract_page(
     if content is not None:
         for node in content.css(NOISE):
             node.decompose()
+        paragraphs = []
         for node in content.css("h2, h3, p"):
             text = squash(node.text(separator=" "))
             if node.tag == "p":
                 if text:
-                    page.paragraphs.append(text)
+                    paragraphs.append(text)
             else:
                 page.subheadings.append(text)
-        page.intro = page.paragraphs[0] if page.paragraphs else ""
+        page.intro = paragraphs[0] if paragraphs else ""
         page.text = squash(content.text(separator=" "))
         page.word_count = count_words(page.text)
+        if page.word_count >= settings["readability_min_words"]:
+            # measured here, so the paragraphs need not be kept for every page
+            page.readability = readability(paragraphs, language_of(page.lang), settings["long_sentence_words"],
+                                           settings["long_paragraph_words"], bool(settings["transition_min_share"]))
     return page
 
 
@@ -177,7 +182,13 @@ def _read_head(head, page_url, site_path, page: Page) -> str:
     return base
 
 
-_LINK_SELECTOR = "a[href], area[href], link[href], img[src], script[src], iframe[src], source[src], video[src], audio[src]"
+_LINK_TAGS = ("a", "area", "link", "img", "script", "iframe", "source", "video", "audio")
+
+
+def _link_nodes(tree):
+    """Elements that reference a URL (by tag name: Lexbor's tag index beats a selector list)."""
+    for tag in _LINK_TAGS:
+        yield from tree.tags(tag)
 
 
 _SHARED_MAX = 200_000
@@ -202,13 +213,15 @@ def _resolve(href: str, base: str, site_path) -> tuple[str, str, str | None]:
 
 def _read_links(tree, base, site_path, page: Page, in_content: set[int], shared_links: dict) -> None:
     links = page.links
-    for node in tree.css(_LINK_SELECTOR):
+    for node in _link_nodes(tree):
         tag = node.tag
         attrs = node.attributes
         rel = (attrs.get("rel") or "").lower()
         if tag == "link" and _SKIP_LINK_REL & set(rel.split()):
             continue
         href = ((attrs.get("href") if tag in ("a", "area", "link") else attrs.get("src")) or "").strip()
+        if not href and tag != "img":
+            continue
         if tag == "img":
             page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content))
         lowered = href[:12].lower()

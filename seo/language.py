@@ -15,8 +15,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from .extract import WORD
-
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _STEMMERS = {
     "en": "english", "fr": "french", "de": "german", "es": "spanish", "it": "italian", "pt": "portuguese",
     "nl": "dutch", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian", "fi": "finnish",
@@ -44,10 +43,26 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(name) if name else None
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("’", "'")
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+_STEMS: dict[str, dict[str, str]] = {}  # language -> word -> stem
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")  # on folded (lower-case) text
+
+
+def _remember(known: dict, word: str, language: str) -> str:
+    if len(known) > 500_000:
+        known.clear()
+    known[word] = stem = _stem(word, language)
+    return stem
 
 
 @lru_cache(maxsize=200_000)
@@ -69,6 +84,26 @@ def content_tokens(text: str, language: str = "en") -> list[str]:
     if language == "en":
         words = [w for w in words if w not in STOP_WORDS]
     return [_stem(w, language) for w in words]
+
+
+@dataclass
+class Words:
+    """A text's words, analysed once: stems per sentence, and the content-word stream."""
+
+    sentences: list[list[str]]  # stems of every word, per sentence
+    content: list[str]  # stems of the words that carry meaning, in order
+
+    @classmethod
+    def of(cls, text: str, language: str = "en") -> Words:
+        sentences, content = [], []
+        drop = STOP_WORDS if language == "en" else frozenset()
+        known = _STEMS.setdefault(language, {})
+        for sentence in _SENTENCE_BREAK.split(fold(text)):
+            words = WORD.findall(sentence)
+            stems = [known.get(w) or _remember(known, w, language) for w in words]
+            sentences.append(stems)
+            content.extend(stem for word, stem in zip(words, stems, strict=True) if word not in drop)
+        return cls(sentences, content)
 
 
 @dataclass(frozen=True)
@@ -93,7 +128,7 @@ class Keyphrase:
         words = set(tokens(text, self.language))
         return all(stem in words for stem in self.stems)
 
-    def count_in(self, text: str) -> int:
+    def count_in(self, text: str | Words) -> int:
         """Occurrences of the keyphrase, counted per sentence as Yoast SEO counts them.
 
         A sentence holds the keyphrase as often as it holds all of its words (any
@@ -102,13 +137,13 @@ class Keyphrase:
         """
         if not self.stems:
             return 0
+        words = text if isinstance(text, Words) else Words.of(text, self.language)
         needed = {stem: self.stems.count(stem) for stem in self.stems}
+        first = self.stems[0]
         total = 0
-        for sentence in _SENTENCE_END.split(text):
-            words = tokens(sentence, self.language)
-            if self.stems[0] not in words:
-                continue
-            total += min(words.count(stem) // n for stem, n in needed.items())
+        for sentence in words.sentences:
+            if first in sentence:
+                total += min(sentence.count(stem) // n for stem, n in needed.items())
         return total
 
     def in_slug(self, slug: str) -> bool:

@@ -8,7 +8,11 @@ Everything here is plain data: the readers fill it, the rules read it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .language import Readability
 
 SEVERITIES = ("error", "warning", "notice")
 SEVERITY_RANK = {"error": 3, "warning": 2, "notice": 1}
@@ -83,7 +87,7 @@ class Page:
     content_selector: str | None = None  # the selector that found the content
     word_count: int = 0
     intro: str = ""  # first paragraph of the content
-    paragraphs: list[str] = field(default_factory=list)
+    readability: Readability | None = None  # measured on the paragraphs of long enough texts
     jsonld: list[str] = field(default_factory=list)  # raw JSON-LD script bodies
     nap: list[NapBlock] = field(default_factory=list)  # visible name/address/phone blocks
     phones: list[str] = field(default_factory=list)  # tel: links

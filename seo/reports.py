@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
 import json
 import os
 import re
@@ -25,34 +25,42 @@ _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+)$")
 
 
 def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str, Path]:
-    """Write the four reports into ``directory``; returns their paths by name."""
+    """Write the four reports into ``directory``; returns their paths by name.
+
+    Each file is streamed to a temporary name and moved into place, so a large
+    audit never holds a whole report in memory and a reader never sees half a file.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
     paths = {name: directory / name for name in REPORT_FILES}
     # Indented JSON is written by Python's slow encoder: only small reports get it.
     indent = 2 if len(result.findings) <= 2000 else None
-    _write(paths["audit.json"], json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
-    _write(paths["audit.sarif"], json.dumps(sarif(result), indent=indent, ensure_ascii=False) + "\n")
-    _write_csv(paths["audit.csv"], data["findings"])
-    _write(paths["audit.html"], html_report(result, data))
+    with _atomic(paths["audit.json"]) as fh:
+        json.dump(data, fh, indent=indent, ensure_ascii=False)
+        fh.write("\n")
+    with _atomic(paths["audit.sarif"]) as fh:
+        json.dump(sarif(result), fh, indent=indent, ensure_ascii=False)
+        fh.write("\n")
+    with _atomic(paths["audit.csv"]) as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for finding in data["findings"]:
+            writer.writerow({k: ("" if finding.get(k) is None else finding.get(k)) for k in CSV_COLUMNS})
+    with _atomic(paths["audit.html"]) as fh:
+        fh.writelines(html_report(result, data, stream=True))
     return paths
 
 
-def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader (or CI's artifact upload) never sees half a report."""
+@contextlib.contextmanager
+def _atomic(path: Path):
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
-
-
-def _write_csv(path: Path, findings: list[dict]) -> None:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for finding in findings:
-        writer.writerow({k: ("" if finding.get(k) is None else finding.get(k)) for k in CSV_COLUMNS})
-    _write(path, buffer.getvalue())
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def location_of(finding: dict) -> tuple[str, int]:
@@ -109,7 +117,8 @@ def sarif(result: AuditResult) -> dict:
     }
 
 
-def html_report(result: AuditResult, data: dict | None = None) -> str:
+def html_report(result: AuditResult, data: dict | None = None, stream: bool = False):
+    """The HTML report as one string, or (``stream``) as an iterator of chunks."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     data = data or result.to_dict()
@@ -124,12 +133,15 @@ def html_report(result: AuditResult, data: dict | None = None) -> str:
          "severity": max((f.severity for f in result.findings if f.rule == rule_id), key=SEVERITIES[::-1].index)}
         for rule_id, count in by_rule.most_common()
     ]
-    return env.get_template("audit.html").render(
-        data=data, result=result, severities=SEVERITIES, groups=[g for g in GROUPS if sum(by_group[g].values())],
+    render = env.get_template("audit.html").generate if stream else env.get_template("audit.html").render
+    return render(
+        data=data, shown_findings=data["findings"][:HTML_MAX_FINDINGS], result=result, severities=SEVERITIES, groups=[g for g in GROUPS if sum(by_group[g].values())],
         by_group=by_group, top_rules=top_rules, rules=RULES, keyword_checks=KEYWORD_COLUMNS,
         group_max=max([sum(c.values()) for c in by_group.values()] + [1]),
     )
 
 
+# The HTML lists this many findings (the worst first); every finding is in the JSON, CSV and SARIF.
+HTML_MAX_FINDINGS = 3000
 KEYWORD_COLUMNS = [("title", "Title"), ("h1", "H1"), ("description", "Description"), ("slug", "URL"),
                    ("intro", "Intro"), ("subheadings", "Subheadings"), ("img_alt", "Image alt")]

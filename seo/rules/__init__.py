@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 from mainstreet.manifest import Manifest, ManifestEntry
 
-from ..language import Keyphrase, language_of
+from ..language import Keyphrase, Words, language_of
 from ..model import SEVERITY_RANK, Finding, Page, Site
 from .catalog import RULES, Rule
 
@@ -34,6 +35,27 @@ class Context:
     def __post_init__(self):
         self.entries: dict[str, ManifestEntry] = self.manifest.by_url() if self.manifest else {}
         self._keyphrases: dict[str, Keyphrase | None] = {}
+        self._words: dict[str, Words] = {}
+
+    def words(self, page: Page) -> Words:
+        """The page text's words, analysed once for every keyword rule."""
+        if page.path not in self._words:
+            self._words[page.path] = Words.of(page.text, language_of(page.lang))
+        return self._words[page.path]
+
+    def release_words(self) -> None:
+        self._words.clear()
+
+    @staticmethod
+    def jsonld(page: Page) -> list:
+        """Each JSON-LD block of the page parsed: a value, or the ValueError it raised (not kept: large)."""
+        parsed = []
+        for raw in page.jsonld:
+            try:
+                parsed.append(json.loads(raw))
+            except ValueError as exc:
+                parsed.append(exc)
+        return parsed
 
     def entry(self, page: Page) -> ManifestEntry | None:
         return self.entries.get(page.path)

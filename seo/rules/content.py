@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..language import language_of, readability
+from ..language import language_of
 from . import Context, plural
 
 
@@ -55,9 +55,8 @@ def _stale(ctx: Context, page, entry) -> None:
 def _readability(ctx: Context, page) -> None:
     s = ctx.settings
     language = language_of(page.lang)
-    r = readability(page.paragraphs, language, s["long_sentence_words"], s["long_paragraph_words"],
-                    transitions=bool(s["transition_min_share"]))
-    if not r.sentences:
+    r = page.readability
+    if r is None or not r.sentences:
         return
     long_share = r.share(r.long_sentences)
     if long_share > s["long_sentences_max_share"]:

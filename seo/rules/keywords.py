@@ -37,7 +37,7 @@ def check(ctx: Context) -> None:
             "subheadings": any(phrase.found_in(h) for h in page.subheadings),
             "img_alt": phrase.found_in(content_alts),
         }
-        occurrences = phrase.count_in(page.text)
+        occurrences = phrase.count_in(ctx.words(page))
         density = round(100.0 * occurrences / page.word_count, 2) if page.word_count else 0.0
         shown = quote(phrase.text)
         places = {

@@ -180,37 +180,37 @@ def check_topics(ctx: Context) -> None:
                     f"The pillar page {path} does not link to its cluster post {page.path}.",
                     target=site.url_for(page.path))
     _suggest_links(ctx)
+    ctx.release_words()
 
 
 def _suggest_links(ctx: Context, per_page: int = 3) -> None:
-    from ..language import content_tokens, language_of
-
     site = ctx.site
-    by_first: dict[str, list] = defaultdict(list)
+    targets: dict[tuple, list] = defaultdict(list)  # keyphrase stems -> (phrase, page path)
     for path in ctx.entries:
         page = site.pages.get(path)
         phrase = ctx.keyphrase(page) if page else None
         if page is not None and phrase and page.indexable:
-            by_first[phrase.stems[0]].append((phrase, path))
-    if not by_first:
+            targets[phrase.stems].append((phrase, path))
+    if not targets:
         return
+    lengths = sorted({len(stems) for stems in targets})
+    firsts = {stems[0] for stems in targets}
     for page in site.html_pages():
         if not page.indexable or not page.text or page.path not in ctx.entries:
             continue
-        stream = content_tokens(page.text, language_of(page.lang))
+        stream = ctx.words(page).content
         linked = ctx.content_outlinks.get(page.path, set())
-        suggested: list[tuple] = []
-        done: set[str] = set()
+        suggested: dict[str, object] = {}
         for i, stem in enumerate(stream):
-            for phrase, path in by_first.get(stem, ()):
-                if path == page.path or path in linked or path in done:
-                    continue
-                if tuple(stream[i : i + len(phrase.stems)]) == phrase.stems:
-                    done.add(path)
-                    suggested.append((phrase, path))
+            if stem not in firsts:
+                continue
+            for n in lengths:
+                for phrase, path in targets.get(tuple(stream[i : i + n]), ()):
+                    if path != page.path and path not in linked and path not in suggested:
+                        suggested[path] = phrase
             if len(suggested) >= per_page:
                 break
-        for phrase, path in suggested:
+        for path, phrase in list(suggested.items())[:per_page]:
             ctx.add("links.internal-suggestion", page,
                     f"{page.path} mentions {quote(phrase.text)}, the focus keyword of {path}, but does not link to it.",
                     target=site.url_for(path), keyword=phrase.text)

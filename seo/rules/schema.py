@@ -40,15 +40,22 @@ def _types(node: dict) -> list[str]:
 
 
 def _nodes(data) -> list[dict]:
-    """Every object in a JSON-LD document, @graph members and nested values included."""
-    found, stack = [], [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            found.append(item)
-            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+    """The objects of a JSON-LD document that describe things: top-level ones, @graph
+    members, and the objects they hold directly (a publisher, a location)."""
+    tops = data if isinstance(data, list) else [data]
+    found = []
+    for top in tops:
+        if not isinstance(top, dict):
+            continue
+        graph = top.get("@graph")
+        members = [m for m in graph if isinstance(m, dict)] if isinstance(graph, list) else []
+        for node in [top, *members]:
+            found.append(node)
+            for value in node.values():
+                if isinstance(value, dict) and "@type" in value:
+                    found.append(value)
+                elif isinstance(value, list):
+                    found.extend(v for v in value if isinstance(v, dict) and "@type" in v)
     return found
 
 
@@ -69,14 +76,15 @@ def _problem(data) -> str | None:
     return None
 
 
-def business_nodes(page) -> list[dict]:
+def business_nodes(parsed: list) -> list[dict]:
+    return [n for n in _all_nodes(parsed) if set(_types(n)) & BUSINESS_TYPES]
+
+
+def _all_nodes(parsed: list) -> list[dict]:
     nodes = []
-    for raw in page.jsonld:
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        nodes += [n for n in _nodes(data) if set(_types(n)) & BUSINESS_TYPES]
+    for data in parsed:
+        if not isinstance(data, ValueError):
+            nodes += _nodes(data)
     return nodes
 
 
@@ -85,23 +93,22 @@ def check(ctx: Context) -> None:
     for page in site.html_pages():
         if page.status != 200:
             continue
-        for number, raw in enumerate(page.jsonld, start=1):
+        parsed = ctx.jsonld(page)
+        for number, data in enumerate(parsed, start=1):
             element = f'<script type="application/ld+json"> #{number}'
-            try:
-                data = json.loads(raw)
-            except ValueError as exc:
+            if isinstance(data, ValueError):
                 ctx.add("schema.invalid-jsonld", page,
-                        f"The structured data block #{number} on {page.path} is not valid JSON ({exc}).",
-                        element=element, value=str(exc))
+                        f"The structured data block #{number} on {page.path} is not valid JSON ({data}).",
+                        element=element, value=str(data))
                 continue
             problem = _problem(data)
             if problem:
                 ctx.add("schema.invalid-jsonld", page,
                         f"The structured data block #{number} on {page.path} is not usable: {problem}.",
                         element=element, value=problem)
-        _nap(ctx, page)
+        _nap(ctx, page, parsed)
     home = site.pages.get("/")
-    if home is not None and home.is_html and home.status == 200 and not business_nodes(home):
+    if home is not None and home.is_html and home.status == 200 and not business_nodes(ctx.jsonld(home)):
         ctx.add("schema.missing-business", home,
                 "The home page (/) has no structured data describing the business (LocalBusiness or Organization "
                 "in JSON-LD).", element='<script type="application/ld+json">')
@@ -110,16 +117,6 @@ def check(ctx: Context) -> None:
 def _phone_key(text: str) -> str:
     digits = "".join(_DIGITS.findall(text))
     return digits[-10:]  # the national number: "+1-802-555-0142" and "(802) 555-0142" agree
-
-
-def _nodes_of(page) -> list[dict]:
-    nodes = []
-    for raw in page.jsonld:
-        try:
-            nodes += _nodes(json.loads(raw))
-        except ValueError:
-            continue
-    return nodes
 
 
 def _disagreements(block, node: dict) -> list[tuple[str, str, str]]:
@@ -142,7 +139,7 @@ def _disagreements(block, node: dict) -> list[tuple[str, str, str]]:
     return found
 
 
-def _nap(ctx: Context, page) -> None:
+def _nap(ctx: Context, page, parsed: list) -> None:
     """Each visible NAP block must agree with the JSON-LD node it shows.
 
     A block names its node with ``data-entity`` (or ``itemid``), the node's
@@ -150,7 +147,7 @@ def _nap(ctx: Context, page) -> None:
     """
     if not page.nap:
         return
-    nodes = _nodes_of(page)
+    nodes = _all_nodes(parsed)
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
     businesses = [n for n in nodes if set(_types(n)) & BUSINESS_TYPES]
     for block in page.nap:
