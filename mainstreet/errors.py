@@ -178,6 +178,8 @@ def _hint_for_exception(text: str) -> str:
         return "; write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM"
     if "codec" in lowered or "decode" in lowered:
         return "; save the file as UTF-8"
+    if "recursion" in lowered:
+        return "; lists or quotes are nested too deeply (hundreds of levels): flatten them"
     return ""
 
 

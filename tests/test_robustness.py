@@ -61,7 +61,7 @@ FAILS = {
     "unreadable modified date": ("posts/mod.md", post(extra="Modified: last tuesday"),
                                  r"content/posts/mod\.md:5: could not read this file .*YYYY-MM-DD"),
     "lists nested 300 deep": ("posts/deep.md", post(extra="\n" + NESTED_LIST),
-                              r"content/posts/deep\.md: could not read this file \(RecursionError"),
+                              r"content/posts/deep\.md: could not read this file \(RecursionError.*nested too deeply"),
     "slug climbing out": ("posts/climb.md", post(slug="../../etc"),
                           r"content/posts/climb\.md:4: Slug '\.\./\.\./etc' holds an empty, '\.' or '\.\.' path segment"),
     "absolute slug": ("posts/abs.md", post(slug="/etc/passwd"), r"content/posts/abs\.md:4: Slug '/etc/passwd' starts with '/'"),
