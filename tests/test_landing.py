@@ -419,3 +419,18 @@ def test_readme_documents_every_landing_setting_and_field():
     assert [key for key in DEFAULTS if f"`{key}`" not in reference] == []
     guide = readme.split("\n## Landing pages", 1)[1].split("\n## Local SEO profile", 1)[0]
     assert [f for f in SEGMENT_FIELDS if f"`{field_label(f)}`" not in guide] == []
+
+
+def test_an_expired_landing_page_takes_its_variants_with_it(tmp_path):
+    expired = BREAD_CLUB.replace("Segments:", "Expires: 2026-11-01\nSuccessor: /about/\nSegments:", 1)
+    conf = make_project(tmp_path / "site", {"landing/bread-club.md": expired})
+    result = run_build(conf, tmp_path / "site" / "output", now=DEMO_NOW)
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "site" / "output"
+    for url in ALL_PAGES:
+        html = (output / url.strip("/") / "index.html").read_text()
+        assert 'http-equiv="refresh"' in html and "/about/" in html, f"{url} should redirect to the successor"
+        assert "Only families read this." not in html and "Only offices read this." not in html
+    report = json.loads((output.parent / "reports" / "landing.json").read_text())
+    assert not [p for p in report["pages"] if p["url"].startswith(CLUB)]
+    assert BASE + CLUB not in (output / "sitemap.xml").read_text()
