@@ -117,8 +117,9 @@ def extract_page(
         page.intro = paragraphs[0] if paragraphs else ""
         page.text = squash(content.text(separator=" "))
         page.word_count = count_words(page.text)
-        if page.word_count >= settings["readability_min_words"]:
-            # measured here, so the paragraphs need not be kept for every page
+        written = page.og.get("og:type") == "article" or page.content_selector not in ("main", "body")
+        if written and page.word_count >= settings["readability_min_words"]:
+            # measured here, so the paragraphs need not be kept; generated lists are not judged
             page.readability = readability(paragraphs, language_of(page.lang), settings["long_sentence_words"],
                                            settings["long_paragraph_words"], bool(settings["transition_min_share"]))
     return page
