@@ -121,3 +121,11 @@ def test_a_failed_build_keeps_the_output_and_caches_nothing_wrong(project, tmp_p
     shutil.rmtree(output)
     assert run_build(settings, output, now=DEMO_NOW, extra_env={"MAINSTREET_ROOT": str(ROOT)}).returncode == 0
     assert _tree(output) == before
+
+
+def test_the_hosting_scan_in_parallel_is_the_serial_scan(demo_site):
+    from plugins.hosting.hosting import scan_pages
+
+    serial = scan_pages(demo_site.output, workers=1)
+    assert serial["scripts"] and serial["styles"] is not None
+    assert scan_pages(demo_site.output, workers=2) == serial

@@ -223,29 +223,51 @@ class _PageScanner(HTMLParser):
             self.origins[directive].add(f"{parts.scheme}://{parts.netloc}")
 
 
-def scan_pages(output: str | os.PathLike) -> dict:
+def scan_pages(output: str | os.PathLike, workers: int | None = None) -> dict:
     """Inline script/style hashes and external origins over every HTML file of ``output``.
 
     Returns {"scripts", "styles": sorted hash sources, "origins": {directive: set},
-    "handlers": [(file, attribute)], "style_attributes": [file]}.
+    "handlers": [(file, attribute)], "style_attributes": [file]}. Pages are
+    parsed on ``workers`` processes (default: one per core, for 64 pages or
+    more) and merged in file order, so the result is the serial one.
     """
     root = Path(output)
+    paths = sorted(root.rglob("*.html"))
     found = {"scripts": set(), "styles": set(), "origins": {}, "handlers": [], "style_attributes": []}
-    for path in sorted(root.rglob("*.html")):
-        scanner = _PageScanner()
-        scanner.feed(path.read_text(encoding="utf-8", errors="replace"))
-        scanner.close()
+    for path, (scripts, styles, origins, handlers, styled) in zip(
+        paths, _map_pages([str(p) for p in paths], workers), strict=True
+    ):
         rel = path.relative_to(root).as_posix()
-        found["scripts"].update(csp_hash(text) for text in scanner.scripts)
-        found["styles"].update(csp_hash(text) for text in scanner.styles)
-        for directive, origins in scanner.origins.items():
-            found["origins"].setdefault(directive, set()).update(origins)
-        found["handlers"].extend((rel, name) for name in scanner.handlers)
-        if scanner.style_attributes:
+        found["scripts"].update(scripts)
+        found["styles"].update(styles)
+        for directive, values in origins.items():
+            found["origins"].setdefault(directive, set()).update(values)
+        found["handlers"].extend((rel, name) for name in handlers)
+        if styled:
             found["style_attributes"].append(rel)
     found["scripts"] = sorted(found["scripts"])
     found["styles"] = sorted(found["styles"])
     return found
+
+
+def _scan_page(path: str) -> tuple:
+    scanner = _PageScanner()
+    scanner.feed(Path(path).read_text(encoding="utf-8", errors="replace"))
+    scanner.close()
+    return ([csp_hash(text) for text in scanner.scripts], [csp_hash(text) for text in scanner.styles],
+            scanner.origins, scanner.handlers, bool(scanner.style_attributes))
+
+
+def _map_pages(paths: list[str], workers: int | None):
+    """_scan_page over ``paths``, in order; in worker processes when it pays."""
+    count = (os.cpu_count() or 1) if workers is None else workers
+    if count <= 1 or len(paths) < (64 if workers is None else 2):
+        return map(_scan_page, paths)
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_scan_page, paths, chunksize=16))
 
 
 def content_security_policy(conf: dict, found: dict, site_origin: str = "") -> str:
@@ -319,7 +341,7 @@ def write_hosting_files(pelican) -> None:
         target = output / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(Path(source).read_bytes())
-    found = scan_pages(output)
+    found = scan_pages(output, settings.get("BUILD_WORKERS"))
     for rel, name in found["handlers"]:
         logger.error(
             "%s: hosting: inline event handler attribute %r is blocked by the Content-Security-Policy; "
