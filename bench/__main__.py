@@ -23,6 +23,15 @@ from .suites import audit_suite, build_suite, newsletter_suite, rebuild_suite
 
 HERE = Path(__file__).resolve().parent
 SUITES = ("build", "rebuild", "audit", "newsletter")
+NOTES = [
+    "Wall and CPU time and peak memory are the kernel's (os.wait4) for the whole process tree: CPU is summed "
+    "over a command's worker processes, peak RSS is its largest single process.",
+    "Cold builds start without an output folder and without caches; the rebuild edits one post between runs "
+    "and keeps each tool's cache (Mainstreet's Markdown cache, Pelican's CACHE_CONTENT).",
+    "Plain Pelican uses its default theme (Mainstreet's theme needs the plugins); Hugo uses minimal layouts "
+    "(bench/make_corpus.py) with the same URLs, lists, taxonomies and RSS feeds.",
+    "The advertools crawl fetches from `python -m mainstreet serve` on loopback; the server's own CPU is not counted.",
+]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(work: Path, sizes: list[int], repeats: int, subscribers: int, suites: list[str], say=print) -> dict:
-    data = {"generated_at": now_iso(), "repeats": repeats, "machine": machine(), "suites": [], "notes": []}
+    data = {"generated_at": now_iso(), "repeats": repeats, "machine": machine(), "suites": [], "notes": NOTES[:]}
     for size in sizes:
         say(f"Corpus of {size} posts")
         corpus = make_corpus(work / f"corpus-{size}", posts=size)

@@ -16,6 +16,8 @@ import sys
 import threading
 from pathlib import Path
 
+from mainstreet.prerender import cache_folder
+
 from .harness import ROOT, BenchError, Command, Measured, measure, python_env
 from .make_corpus import NOW, Corpus
 from .tools import find_hugo, find_linkchecker, has_module
@@ -44,7 +46,7 @@ def _runs(corpus: Corpus, name: str) -> Path:
 def build_suite(corpus: Corpus, repeats: int, logs: Path, say=print) -> dict:
     """Cold full build: Mainstreet vs plain Pelican vs Hugo, output removed before each run."""
     ms_out, ms_reports = _runs(corpus, "mainstreet") / "output", _runs(corpus, "mainstreet") / "reports"
-    cache = corpus.folder / "mainstreet" / "cache"
+    cache = cache_folder(ms_out)  # a cold build: no Markdown cache either
     commands = [
         mainstreet_build(corpus, ms_out, ms_reports, prepare=_rm(ms_out, cache)),
         Command("Pelican 4.12 (no plugins)",
