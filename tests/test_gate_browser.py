@@ -108,14 +108,15 @@ class Visit:
     focus: list[dict] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def served_demo(demo_site):
     with serve(demo_site.output) as site:
         yield site
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium for this module (Playwright's sync API allows one instance at a time)."""
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -159,7 +160,7 @@ def tab_through(page, cdp, data: dict) -> list[dict]:
     return page.evaluate("window.__focus")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(browser, served_demo, demo_site) -> dict[str, Visit]:
     """Every page of the demo, visited once at 360 px wide."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=False)
