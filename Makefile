@@ -44,7 +44,7 @@ livereload: $(STAMP)  ## serve and rebuild on every change
 	$(BIN)/invoke livereload
 
 clean:  ## remove output/ and caches (keeps .venv and node_modules)
-	rm -rf output reports .pytest_cache .ruff_cache
+	rm -rf output .output-cache reports .pytest_cache .ruff_cache
 
 lock:  ## re-pin every dependency from pyproject.toml into requirements.lock
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

@@ -11,6 +11,8 @@ CONFIG = {
     "settings": str(ROOT / "pelicanconf.py"),
     "publish_settings": str(ROOT / "publishconf.py"),
     "output": str(ROOT / "output"),
+    # The build's Markdown cache, beside output/ (mainstreet/prerender.py).
+    "cache": str(ROOT / ".output-cache"),
     "reports": str(ROOT / "reports"),
     "host": "127.0.0.1",
     "port": 8000,
@@ -28,8 +30,8 @@ def build(c, settings=CONFIG["settings"], now=""):
 
 @task
 def clean(c):
-    """Remove output/."""
-    c.run(f"rm -rf {shlex.quote(CONFIG['output'])}")
+    """Remove output/ and the build cache."""
+    c.run(f"rm -rf {shlex.quote(CONFIG['output'])} {shlex.quote(CONFIG['cache'])}")
 
 
 @task(pre=[clean, build])
