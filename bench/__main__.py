@@ -63,13 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mainstreet-bench-") as tmp:
         work = Path(args.work).resolve() if args.work else Path(tmp)
         results = Path(args.results).resolve() if args.results else (HERE if full else HERE.parent / "reports" / "bench")
+        results.mkdir(parents=True, exist_ok=True)
         try:
-            data = run(work, sizes, repeats, subscribers, suites)
+            # Written after every suite too, so a long run that is stopped keeps what it measured.
+            data = run(work, sizes, repeats, subscribers, suites, checkpoint=lambda d: write_results(results, d))
         except BenchError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        data["command"] = command_line()
-        results.mkdir(parents=True, exist_ok=True)
         json_path, md_path = write_results(results, data)
         print()
         print(render_markdown(data))
@@ -77,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(work: Path, sizes: list[int], repeats: int, subscribers: int, suites: list[str], say=print) -> dict:
-    data = {"generated_at": now_iso(), "repeats": repeats, "machine": machine(), "suites": [], "notes": NOTES[:]}
+def run(work: Path, sizes: list[int], repeats: int, subscribers: int, suites: list[str], say=print,
+        checkpoint=None) -> dict:
+    data = {"generated_at": now_iso(), "repeats": repeats, "machine": machine(), "suites": [], "notes": NOTES[:],
+            "command": command_line()}
     for size in sizes:
         say(f"Corpus of {size} posts")
         corpus = make_corpus(work / f"corpus-{size}", posts=size)
@@ -87,16 +89,24 @@ def run(work: Path, sizes: list[int], repeats: int, subscribers: int, suites: li
         if "build" in suites:
             say("  build (cold): Mainstreet vs plain Pelican vs Hugo")
             data["suites"].append(build_suite(corpus, repeats, logs, say=say))
+            _checkpoint(checkpoint, data)
         if "rebuild" in suites:
             say("  rebuild after editing one post")
             data["suites"].append(rebuild_suite(corpus, repeats, logs, say=say))
+            _checkpoint(checkpoint, data)
         if size == sizes[-1] and "audit" in suites:
             say("  audit of the built site")
             data["suites"].append(audit_suite(corpus, repeats, logs, say=say))
+            _checkpoint(checkpoint, data)
         if size == sizes[-1] and "newsletter" in suites:
             say(f"  newsletter to {subscribers} subscribers")
             data["suites"].append(newsletter_suite(corpus, repeats, logs, subscribers, say=say))
     return data
+
+
+def _checkpoint(checkpoint, data: dict) -> None:
+    if checkpoint:
+        checkpoint(data)
 
 
 def _plugins(settings_file: Path) -> list[str]:
