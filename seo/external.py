@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -157,9 +158,27 @@ def check_urls(
             if progress:
                 progress(done, len(wanted))
 
-        asyncio.run(_check_all(todo, settings, clock, advance))
+        _run_in_own_thread(lambda: _check_all(todo, settings, clock, advance))
     cache.save()
     return results
+
+
+def _run_in_own_thread(make_coroutine) -> None:
+    """asyncio.run in a thread of its own: works even where the caller's thread already runs
+    an event loop (Playwright's sync API, a notebook)."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(make_coroutine())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the calling thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=target, name="seo-link-check")
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
 
 
 async def _check_all(urls: list[str], settings: dict, clock, advance) -> None:

@@ -188,3 +188,13 @@ def test_audit_reports_broken_and_unverified_external_links(server, tmp_path):
     assert [(f.url, f.extra["target"], f.severity) for f in unverified] == [(BASE + A, f"{server.url}/linkedin", "warning")]
     assert "LinkedIn" in unverified[0].message
     assert result.external_checked == 3
+
+
+def test_checks_run_inside_a_running_event_loop(server):
+    """Callers that already run an event loop (Playwright's sync API, notebooks) can check links too."""
+    import asyncio
+
+    async def inside_a_loop():
+        return check_urls([f"{server.url}/ok"], settings())
+
+    assert asyncio.run(inside_a_loop())[f"{server.url}/ok"].outcome == OK
