@@ -8,6 +8,8 @@ built pages served by the project's own server on a port the system picks.
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -67,15 +69,38 @@ SPLIT = """(count) => {
 }"""
 
 
+# Playwright's sync API runs one instance per thread, and other test modules keep
+# theirs open for the whole session: this module's browser lives in a thread of
+# its own, and each test runs in that thread (@in_browser_thread).
+_BROWSER_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-chromium")
+
+
+def in_browser_thread(test):
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return _BROWSER_THREAD.submit(test, *args, **kwargs).result()
+
+    return run
+
+
 @pytest.fixture(scope="module")
 def browser():
     executable = require_chromium()
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROME_FLAGS)
-        yield chromium
+    def start():
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        return playwright, playwright.chromium.launch(executable_path=executable, headless=True, args=CHROME_FLAGS)
+
+    playwright, chromium = _BROWSER_THREAD.submit(start).result()
+    yield chromium
+
+    def stop():
         chromium.close()
+        playwright.stop()
+
+    _BROWSER_THREAD.submit(stop).result()
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +158,7 @@ class Visit:
         self.context.close()
 
 
+@in_browser_thread
 def test_a_visitor_keeps_their_arm_across_reloads_and_pages(browser, demo):
     seen = set()
     for _ in range(4):
@@ -160,6 +186,7 @@ def test_a_visitor_keeps_their_arm_across_reloads_and_pages(browser, demo):
     visit.close()
 
 
+@in_browser_thread
 def test_the_arm_is_set_before_the_page_body_exists(browser, demo):
     """No flicker: the attribute the CSS shows arms by is there before any body content."""
     visit = Visit(browser, demo.url(HOLIDAY), init_scripts=[ARM_AT_BODY])
@@ -168,6 +195,7 @@ def test_the_arm_is_set_before_the_page_body_exists(browser, demo):
 
 
 @pytest.mark.parametrize(("path", "weights"), [(CLUB, ARMS), (HOLIDAY, {"A": 50.0, "B": 50.0})])
+@in_browser_thread
 def test_a_thousand_fresh_visitors_split_by_the_weights(browser, club, demo, path, weights):
     site = club if path == CLUB else demo
     visit = Visit(browser, site.url(path))
@@ -182,6 +210,7 @@ def test_a_thousand_fresh_visitors_split_by_the_weights(browser, club, demo, pat
     visit.close()
 
 
+@in_browser_thread
 def test_without_javascript_visitors_see_arm_a(browser, club):
     visit = Visit(browser, club.url(CLUB), java_script_enabled=False)
     assert visit.visible_texts("h1") == ["Fresh sourdough every Saturday"]
@@ -195,6 +224,7 @@ def test_without_javascript_visitors_see_arm_a(browser, club):
 
 
 @pytest.mark.parametrize("signal", [GPC_ON, DNT_ON], ids=["global-privacy-control", "do-not-track"])
+@in_browser_thread
 def test_privacy_signals_mean_nothing_is_assigned_or_stored(browser, demo, signal):
     visit = Visit(browser, demo.url(FAMILIES), init_scripts=[signal])
     assert visit.js("localStorage.length") == 0
@@ -212,6 +242,7 @@ def test_privacy_signals_mean_nothing_is_assigned_or_stored(browser, demo, signa
     visit.close()
 
 
+@in_browser_thread
 def test_without_consent_nothing_is_stored_when_consent_is_required(browser, consent_club):
     visit = Visit(browser, consent_club.url(CLUB))
     assert visit.js("localStorage.length") == 0 and visit.arm is None
@@ -231,6 +262,7 @@ def dtr_texts(visit) -> list[str]:
     return visit.js("[...document.querySelectorAll('[data-dtr]')].map((e) => e.textContent)")
 
 
+@in_browser_thread
 def test_dynamic_text_inserts_the_keyword_as_text(browser, demo):
     plain = Visit(browser, demo.url(FAMILIES))
     defaults = dtr_texts(plain)
@@ -253,6 +285,7 @@ def test_dynamic_text_inserts_the_keyword_as_text(browser, demo):
      "javascript:alert(1)", "Spring Sale" + "!" * 40],
     ids=["img-onerror", "script", "attribute-break", "500-characters", "javascript-url", "too-long"],
 )
+@in_browser_thread
 def test_dynamic_text_leaves_anything_else_out(browser, demo, value):
     visit = Visit(browser, demo.url(FAMILIES))  # the same visitor (arm) sees the page first without it
     defaults, markup = dtr_texts(visit), visit.js("document.querySelector('main').innerHTML")
@@ -267,6 +300,7 @@ def test_dynamic_text_leaves_anything_else_out(browser, demo, value):
     visit.close()
 
 
+@in_browser_thread
 def test_cta_clicks_and_form_submits_push_goals_with_the_arm(browser, club):
     visit = Visit(browser, club.url(CLUB + "families/"))
     arm = visit.arm
@@ -292,6 +326,7 @@ def test_cta_clicks_and_form_submits_push_goals_with_the_arm(browser, club):
     visit.close()
 
 
+@in_browser_thread
 def test_shared_outbound_links_name_the_visitors_arm(browser, club):
     visit = Visit(browser, club.url(CLUB + "offices/"))
     href = visit.page.get_by_role("link", name="outbound link").get_attribute("href")
@@ -304,6 +339,7 @@ def test_shared_outbound_links_name_the_visitors_arm(browser, club):
 
 
 @pytest.mark.parametrize("path", [HOLIDAY, FAMILIES, HOLIDAY + "offices/"])
+@in_browser_thread
 def test_demo_landing_pages_run_without_console_errors(browser, demo, path):
     visit = Visit(browser, demo.url(path) + "?kw=Gingerbread")
     assert visit.errors == [] and visit.dialogs == []
@@ -312,6 +348,7 @@ def test_demo_landing_pages_run_without_console_errors(browser, demo, path):
     visit.close()
 
 
+@in_browser_thread
 def test_the_scripts_run_under_the_sites_content_security_policy(browser, demo, demo_site):
     """The policy plugins/hosting writes allows both inline scripts by hash, and nothing else."""
     csp = re.search(r"^\s+Content-Security-Policy: (.+)$", (demo_site.output / "_headers").read_text(), re.M)[1]

@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 from pelican import signals
 
+from mainstreet.errors import find_line
 from mainstreet.sources import metadata_line, project_path
 
 from . import authoring
@@ -391,6 +392,10 @@ class LandingView:
     base_url: str  # site-relative URL of the base page
     script_hashes: dict[str, str] = field(default_factory=dict)  # script name -> CSP source
 
+    def has(self, name: str) -> bool:
+        """Whether any arm shows ``name`` (e.g. an intro only arm B has)."""
+        return any(getattr(version, name) for version in self.versions)
+
     def by_arm(self, name: str) -> list[tuple[int | None, Markup]]:
         """[(None, value)] when every arm shows the same; else [(arm index, value), ...]."""
         values = [getattr(version, name) for version in self.versions]
@@ -635,8 +640,6 @@ def check_articles(generator) -> None:
 
 
 def _block_outside_landing(content, settings) -> None:
-    from mainstreet.errors import find_line
-
     logger.error(
         "%s:%d: landing: '::: for' and '::: arm' blocks only work in landing pages (content/%s/); "
         "move the page there or remove the block",
