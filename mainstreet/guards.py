@@ -44,8 +44,8 @@ SINGLE_VALUED = {
 }  # fmt: skip
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):(?P<value>.*)$")
 _META_CONTINUATION = re.compile(r"^[ ]{4,}\S")
-_SLUG_SEGMENT = re.compile(r"^[\w~-][\w.~-]*$")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
+_SLUG_SEGMENT = re.compile(r"[\w~-][\w.~-]*")
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 
 
 # --- Before Pelican reads anything --------------------------------------------
@@ -199,7 +199,7 @@ def check_content(instance) -> None:
             save_as,
         )
     lang = metadata.get("lang")
-    if isinstance(lang, str) and not _LANG.match(lang):
+    if isinstance(lang, str) and not _LANG.fullmatch(lang):
         logger.error(
             "%s:%d: Lang %r is not a language code; use one like 'en' or 'pt-BR'",
             shown,
@@ -226,7 +226,7 @@ def unsafe_slug_reason(slug: str) -> str | None:
     for segment in slug.split("/"):
         if segment in ("", ".", ".."):
             return "holds an empty, '.' or '..' path segment"
-        if not _SLUG_SEGMENT.match(segment):
+        if not _SLUG_SEGMENT.fullmatch(segment):
             return "holds spaces or characters that have a meaning in URLs (such as ? # % &)"
     return None
 

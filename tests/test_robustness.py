@@ -282,6 +282,11 @@ def test_ordinary_slugs_are_accepted(slug):
     assert guards.unsafe_slug_reason(slug) is None
 
 
+@pytest.mark.parametrize("slug", ["0\n", "a b", "a?b", "a#b", "a%20b", "../a", "a//b", "/a", "a/./b", "a\\b", ""])
+def test_unsafe_slugs_are_refused(slug):
+    assert guards.unsafe_slug_reason(slug)
+
+
 # --- The content calendar's parser: rows written by anyone come back exactly ---
 
 VOCABULARY = Vocabulary(segments=("families", "offices", "weddings"))
