@@ -375,22 +375,28 @@ def enrich_articles(generator) -> None:
     articles = list(generator.articles)  # newest first
     for article in articles + list(generator.translations):
         enrich_content(article, settings)
+    # Each article's tags and category once, not once per pair (the pairs grow with the square).
+    features = {id(a): _features(a) for a in articles}
     for index, article in enumerate(articles):
         article.newer_article = articles[index - 1] if index > 0 else None
         article.older_article = articles[index + 1] if index + 1 < len(articles) else None
-        article.related_posts = related_posts(article, articles, conf["related_posts"])
+        article.related_posts = related_posts(article, articles, conf["related_posts"], features)
 
 
-def related_posts(article, articles, limit: int) -> list:
+def _features(article) -> tuple[frozenset, str]:
+    return frozenset(str(t) for t in getattr(article, "tags", [])), str(getattr(article, "category", ""))
+
+
+def related_posts(article, articles, limit: int, features: dict | None = None) -> list:
     """Posts sharing the most tags (a shared category counts as one), newest first."""
-    tags = {str(t) for t in getattr(article, "tags", [])}
-    category = str(getattr(article, "category", ""))
+    features = features or {id(a): _features(a) for a in [article, *articles]}
+    tags, category = features[id(article)]
     scored = []
     for other in articles:
         if other is article:
             continue
-        score = len(tags & {str(t) for t in getattr(other, "tags", [])})
-        score += 1 if str(getattr(other, "category", "")) == category else 0
+        other_tags, other_category = features[id(other)]
+        score = len(tags & other_tags) + (1 if other_category == category else 0)
         if score:
             scored.append((score, other.date, other))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
