@@ -152,6 +152,7 @@ def render_markdown(data: dict) -> str:
         if suite.get("skipped"):
             lines.append("")
     lines += ["Targets (issue 10):", ""] + [f"- {k}: {v}" for k, v in TARGETS.items()]
+    lines += ["", "What the profile shows and what would close the gaps: bench/README.md."]
     if data.get("notes"):
         lines += ["", "Notes:", ""] + [f"- {n}" for n in data["notes"]]
     return "\n".join(lines) + "\n"
