@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, filterfalse
 
 import snowballstemmer
 
@@ -58,13 +59,6 @@ _STEMS: dict[str, dict[str, str]] = {}  # language -> word -> stem
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")  # on folded (lower-case) text
 
 
-def _remember(known: dict, word: str, language: str) -> str:
-    if len(known) > 500_000:
-        known.clear()
-    known[word] = stem = _stem(word, language)
-    return stem
-
-
 @lru_cache(maxsize=200_000)
 def _stem(word: str, language: str) -> str:
     if word.endswith("'s"):
@@ -95,15 +89,20 @@ class Words:
 
     @classmethod
     def of(cls, text: str, language: str = "en") -> Words:
-        sentences, content = [], []
-        drop = STOP_WORDS if language == "en" else frozenset()
+        per_sentence = list(map(WORD.findall, _SENTENCE_BREAK.split(fold(text))))
+        words = list(chain.from_iterable(per_sentence))
         known = _STEMS.setdefault(language, {})
-        for sentence in _SENTENCE_BREAK.split(fold(text)):
-            words = WORD.findall(sentence)
-            stems = [known.get(w) or _remember(known, w, language) for w in words]
-            sentences.append(stems)
-            content.extend(stem for word, stem in zip(words, stems, strict=True) if word not in drop)
-        return cls(sentences, content)
+        new = set(words).difference(known)
+        if len(known) + len(new) > 500_000:
+            known.clear()
+            new = set(words)
+        for word in new:  # each distinct word is stemmed once per process, then looked up
+            known[word] = _stem(word, language)
+        stem_of = known.__getitem__
+        sentences = [list(map(stem_of, sentence)) for sentence in per_sentence]
+        if language == "en":
+            return cls(sentences, list(map(stem_of, filterfalse(STOP_WORDS.__contains__, words))))
+        return cls(sentences, list(map(stem_of, words)))
 
 
 @dataclass(frozen=True)

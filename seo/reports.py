@@ -27,8 +27,8 @@ _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+)$")
 def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str, Path]:
     """Write the four reports into ``directory``; returns their paths by name.
 
-    Each file is streamed to a temporary name and moved into place, so a large
-    audit never holds a whole report in memory and a reader never sees half a file.
+    Each file is written to a temporary name and moved into place, so a reader
+    never sees half a file.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -37,11 +37,9 @@ def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str
     # Indented JSON is written by Python's slow encoder: only small reports get it.
     indent = 2 if len(result.findings) <= 2000 else None
     with _atomic(paths["audit.json"]) as fh:
-        json.dump(data, fh, indent=indent, ensure_ascii=False)
-        fh.write("\n")
+        _write_json(fh, data, indent)
     with _atomic(paths["audit.sarif"]) as fh:
-        json.dump(sarif(result), fh, indent=indent, ensure_ascii=False)
-        fh.write("\n")
+        _write_json(fh, sarif(result, data["findings"], lazy=indent is None), indent)
     with _atomic(paths["audit.csv"]) as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -50,6 +48,41 @@ def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str
     with _atomic(paths["audit.html"]) as fh:
         fh.writelines(html_report(result, data, stream=True))
     return paths
+
+
+def _write_json(fh, value, indent: int | None) -> None:
+    """``json.dump(value, fh)`` and a newline, the same text, with the C encoder (json.dump
+    never uses it) and without holding the whole document in memory: long lists are
+    encoded an item at a time."""
+    if indent is not None:
+        fh.write(json.dumps(value, indent=indent, ensure_ascii=False))
+    else:
+        _write_compact(fh, value)
+    fh.write("\n")
+
+
+def _write_compact(fh, value, depth: int = 0) -> None:
+    """The document's outer dicts and lists piece by piece; each item of a long list in one go."""
+    if isinstance(value, _Items) or (isinstance(value, list) and len(value) > 64):
+        fh.write("[")
+        for i, item in enumerate(value.items if isinstance(value, _Items) else value):
+            fh.write(f"{', ' if i else ''}{json.dumps(item, ensure_ascii=False)}")
+        fh.write("]")
+    elif depth < 3 and isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        fh.write("{")
+        for i, (key, item) in enumerate(value.items()):
+            fh.write(f"{', ' if i else ''}{json.dumps(key, ensure_ascii=False)}: ")
+            _write_compact(fh, item, depth + 1)
+        fh.write("}")
+    elif depth < 3 and isinstance(value, list):
+        fh.write("[")
+        for i, item in enumerate(value):
+            if i:
+                fh.write(", ")
+            _write_compact(fh, item, depth + 1)
+        fh.write("]")
+    else:
+        fh.write(json.dumps(value, ensure_ascii=False))
 
 
 @contextlib.contextmanager
@@ -75,25 +108,16 @@ def location_of(finding: dict) -> tuple[str, int]:
     return finding["url"], 1
 
 
-def sarif(result: AuditResult) -> dict:
+def sarif(result: AuditResult, dicts: list[dict] | None = None, lazy: bool = False) -> dict:
+    """The SARIF document; ``dicts`` are the findings' to_dict() when already made.
+
+    ``lazy``: the results are made one at a time as the document is written (see _write_json).
+    """
     rules = list(RULES.values()) + [rule_for(r) for r in dict.fromkeys(f.rule for f in result.findings) if r not in RULES]
     index = {rule.id: i for i, rule in enumerate(rules)}
-    results = []
-    for finding in result.findings:
-        data = finding.to_dict()
-        uri, line = location_of(data)
-        results.append({
-            "ruleId": finding.rule,
-            "ruleIndex": index[finding.rule],
-            "level": SARIF_LEVEL[finding.severity],
-            "message": {"text": f"{finding.message} Fix: {finding.hint}"},
-            "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": line}},
-                "logicalLocations": [{"name": finding.url, "kind": "resource"}],
-            }],
-            "partialFingerprints": {"mainstreetFinding/v1": f"{finding.rule}|{finding.url}|{data.get('target', '')}"},
-            "properties": {k: v for k, v in data.items() if k not in ("rule", "severity", "message", "hint")},
-        })
+    if dicts is None:
+        dicts = [finding.to_dict() for finding in result.findings]
+    results = (_sarif_result(finding, data, index) for finding, data in zip(result.findings, dicts, strict=True))
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -112,8 +136,31 @@ def sarif(result: AuditResult) -> dict:
                 } for rule in rules],
             }},
             "invocations": [{"executionSuccessful": True, "endTimeUtc": result.generated_at.isoformat()}],
-            "results": results,
+            "results": _Items(results) if lazy else list(results),
         }],
+    }
+
+
+class _Items:
+    """A JSON array written an item at a time as they are made (only _write_compact knows it)."""
+
+    def __init__(self, items):
+        self.items = items
+
+
+def _sarif_result(finding, data: dict, index: dict[str, int]) -> dict:
+    uri, line = location_of(data)
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": index[finding.rule],
+        "level": SARIF_LEVEL[finding.severity],
+        "message": {"text": f"{finding.message} Fix: {finding.hint}"},
+        "locations": [{
+            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": line}},
+            "logicalLocations": [{"name": finding.url, "kind": "resource"}],
+        }],
+        "partialFingerprints": {"mainstreetFinding/v1": f"{finding.rule}|{finding.url}|{data.get('target', '')}"},
+        "properties": {k: v for k, v in data.items() if k not in ("rule", "severity", "message", "hint")},
     }
 
 

@@ -31,20 +31,18 @@ class Context:
     outlinks: dict[str, set[str]] = field(default_factory=dict)  # page path -> paths it links to (final)
     content_outlinks: dict[str, set[str]] = field(default_factory=dict)  # the same, from its own text only
     inlinks: dict[str, set[str]] = field(default_factory=dict)
+    # internal link suggestions found while a page's words were at hand: page path -> [(path, keyphrase)]
+    suggestions: dict[str, list] = field(default_factory=dict)
+    suggestion_targets: tuple | None = None  # see rules.links._suggestion_targets
 
     def __post_init__(self):
         self.entries: dict[str, ManifestEntry] = self.manifest.by_url() if self.manifest else {}
         self._keyphrases: dict[str, Keyphrase | None] = {}
-        self._words: dict[str, Words] = {}
 
-    def words(self, page: Page) -> Words:
-        """The page text's words, analysed once for every keyword rule."""
-        if page.path not in self._words:
-            self._words[page.path] = Words.of(page.text, language_of(page.lang))
-        return self._words[page.path]
-
-    def release_words(self) -> None:
-        self._words.clear()
+    @staticmethod
+    def words(page: Page) -> Words:
+        """The page text's words, analysed (not kept: every rule that needs them runs while they are at hand)."""
+        return Words.of(page.text, language_of(page.lang))
 
     @staticmethod
     def jsonld(page: Page) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import Context, quote
+from .links import find_suggestions, wants_suggestions
 
 CHECKS = ("title", "h1", "description", "slug", "intro", "subheadings", "img_alt")
 _RULE_OF = {check: f"keywords.missing-in-{check.replace('_', '-')}" for check in CHECKS}
@@ -37,7 +38,11 @@ def check(ctx: Context) -> None:
             "subheadings": any(phrase.found_in(h) for h in page.subheadings),
             "img_alt": phrase.found_in(content_alts),
         }
-        occurrences = phrase.count_in(ctx.words(page))
+        words = ctx.words(page)
+        occurrences = phrase.count_in(words)
+        if wants_suggestions(ctx, page):  # while its words are at hand (see links.check_topics)
+            ctx.suggestions[page.path] = find_suggestions(ctx, page, words.content)
+        del words
         density = round(100.0 * occurrences / page.word_count, 2) if page.word_count else 0.0
         shown = quote(phrase.text)
         places = {

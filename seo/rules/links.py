@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import compress, count
 from urllib.parse import unquote, urlsplit
 
 from ..resolve import Target, resolve
@@ -180,37 +181,54 @@ def check_topics(ctx: Context) -> None:
                     f"The pillar page {path} does not link to its cluster post {page.path}.",
                     target=site.url_for(page.path))
     _suggest_links(ctx)
-    ctx.release_words()
+
+
+def _suggestion_targets(ctx: Context) -> tuple[dict, list[int], set[str]]:
+    """Keyphrase stems -> [(phrase, page path)] of the pages one could link to; their lengths and first stems."""
+    if ctx.suggestion_targets is None:
+        site = ctx.site
+        targets: dict[tuple, list] = defaultdict(list)
+        for path in ctx.entries:
+            page = site.pages.get(path)
+            phrase = ctx.keyphrase(page) if page else None
+            if page is not None and phrase and page.indexable:
+                targets[phrase.stems].append((phrase, path))
+        ctx.suggestion_targets = (targets, sorted({len(stems) for stems in targets}), {stems[0] for stems in targets})
+    return ctx.suggestion_targets
+
+
+def wants_suggestions(ctx: Context, page) -> bool:
+    """Pages that get internal link suggestions: indexable pages with text that the manifest lists."""
+    return page.indexable and bool(page.text) and page.path in ctx.entries
+
+
+def find_suggestions(ctx: Context, page, stream: list[str], per_page: int = 3) -> list[tuple[str, object]]:
+    """(path, keyphrase) of up to ``per_page`` pages whose focus keyword the page's words mention
+    (``stream``: its content words' stems) but that it does not link to from its text."""
+    targets, lengths, firsts = _suggestion_targets(ctx)
+    linked = ctx.content_outlinks.get(page.path, set())
+    suggested: dict[str, object] = {}
+    for i in compress(count(), map(firsts.__contains__, stream)):  # where a keyphrase could start
+        for n in lengths:
+            for phrase, path in targets.get(tuple(stream[i : i + n]), ()):
+                if path != page.path and path not in linked and path not in suggested:
+                    suggested[path] = phrase
+        if len(suggested) >= per_page:
+            break
+    return list(suggested.items())[:per_page]
 
 
 def _suggest_links(ctx: Context, per_page: int = 3) -> None:
     site = ctx.site
-    targets: dict[tuple, list] = defaultdict(list)  # keyphrase stems -> (phrase, page path)
-    for path in ctx.entries:
-        page = site.pages.get(path)
-        phrase = ctx.keyphrase(page) if page else None
-        if page is not None and phrase and page.indexable:
-            targets[phrase.stems].append((phrase, path))
-    if not targets:
+    if not _suggestion_targets(ctx)[0]:
         return
-    lengths = sorted({len(stems) for stems in targets})
-    firsts = {stems[0] for stems in targets}
     for page in site.html_pages():
-        if not page.indexable or not page.text or page.path not in ctx.entries:
+        if not wants_suggestions(ctx, page):
             continue
-        stream = ctx.words(page).content
-        linked = ctx.content_outlinks.get(page.path, set())
-        suggested: dict[str, object] = {}
-        for i, stem in enumerate(stream):
-            if stem not in firsts:
-                continue
-            for n in lengths:
-                for phrase, path in targets.get(tuple(stream[i : i + n]), ()):
-                    if path != page.path and path not in linked and path not in suggested:
-                        suggested[path] = phrase
-            if len(suggested) >= per_page:
-                break
-        for path, phrase in list(suggested.items())[:per_page]:
+        found = ctx.suggestions.pop(page.path, None)  # found while its keyword was checked
+        if found is None:
+            found = find_suggestions(ctx, page, ctx.words(page).content, per_page)
+        for path, phrase in found:
             ctx.add("links.internal-suggestion", page,
                     f"{page.path} mentions {quote(phrase.text)}, the focus keyword of {path}, but does not link to it.",
                     target=site.url_for(path), keyword=phrase.text)

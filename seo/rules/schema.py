@@ -149,7 +149,7 @@ def _nap(ctx: Context, page, parsed: list) -> None:
         return
     nodes = _all_nodes(parsed)
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
-    businesses = [n for n in nodes if set(_types(n)) & BUSINESS_TYPES]
+    businesses = None  # found when a block names no node
     for block in page.nap:
         if block.entity:
             node = by_id.get(block.entity)
@@ -161,10 +161,12 @@ def _nap(ctx: Context, page, parsed: list) -> None:
                             element=f'<address data-entity="{block.entity}">', target=block.entity)
                 continue
             candidates = [node]
-        elif businesses:
-            candidates = businesses
         else:
-            continue
+            if businesses is None:
+                businesses = [n for n in nodes if set(_types(n)) & BUSINESS_TYPES]
+            if not businesses:
+                continue
+            candidates = businesses
         problems = [_disagreements(block, node) for node in candidates]
         if all(problems):
             what, shown, data = problems[0][0]
