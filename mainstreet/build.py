@@ -26,7 +26,9 @@ from pathlib import Path
 
 from . import guards
 from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
+from .fastmarkdown import with_fast_inline
 from .prerender import prerendering
+from .urlcache import caching_urls
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,9 @@ def build(
     if now is not None:
         extra["BUILD_NOW"] = now
     settings = load_settings(settings_file, extra)
+    if settings.get("BUILD_FAST_MARKDOWN", True):
+        # The same HTML, converted faster (fastmarkdown.py).
+        settings["MARKDOWN"] = with_fast_inline(settings.get("MARKDOWN"))
     target = Path(output).resolve() if output else Path(settings["OUTPUT_PATH"])
     content = Path(settings["PATH"])
     if target == content or content.is_relative_to(target):
@@ -129,7 +134,7 @@ def build(
         guards.connect()
         try:
             # Markdown converted on every core and cached beside the output (prerender.py).
-            with prerendering(settings, target):
+            with prerendering(settings, target), caching_urls():
                 Pelican(settings).run()
         except BuildAbortedError:
             pass  # the problems that stopped it are collected already

@@ -33,3 +33,28 @@ def test_precomputed_features_give_the_same_answer():
     features = {id(x): _features(x) for x in articles}
     for article in articles:
         assert related_posts(article, articles, 3, features) == related_posts(article, articles, 3)
+
+
+def _every_pair(article, articles, limit):
+    """The definition, comparing the post with every other one (quadratic)."""
+    tags, category = set(map(str, article.tags)), str(article.category)
+    scored = []
+    for other in articles:
+        if other is article:
+            continue
+        score = len(tags & set(map(str, other.tags))) + (str(other.category) == category)
+        if score:
+            scored.append((score, other.date, other))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [other for _, _, other in scored[:limit]]
+
+
+def test_the_tag_index_ranks_like_comparing_every_pair_ties_included():
+    rng = random.Random(11)
+    tags = [f"t{i}" for i in range(9)]
+    # Few days for many posts: equal scores and equal dates are common, so tie order is tested.
+    articles = [_article(f"p{i}", rng.sample(tags, rng.randint(0, 3)), rng.choice("ABCD"), 1 + i % 4)
+                for i in range(150)]
+    for article in articles:
+        for limit in (1, 3, 8):
+            assert related_posts(article, articles, limit) == _every_pair(article, articles, limit)

@@ -24,11 +24,12 @@ import base64
 import hashlib
 import logging
 import os
-from html.parser import HTMLParser
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican import signals
+from selectolax.lexbor import LexborHTMLParser
 
 logger = logging.getLogger(__name__)
 
@@ -176,51 +177,43 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-class _PageScanner(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.scripts: list[str] = []
-        self.styles: list[str] = []
-        self.origins: dict[str, set[str]] = {"script-src": set(), "frame-src": set(), "form-action": set()}
-        self.handlers: list[str] = []
-        self.style_attributes = 0
-        self._inline: str | None = None
-        self._text: list[str] = []
+_HANDLER_HINT = re.compile(r"\son[a-z0-9_-]*\s*=", re.IGNORECASE)
 
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        for name, _ in attrs:
-            if name.startswith("on"):
-                self.handlers.append(name)
-        if "style" in values:
-            self.style_attributes += 1
-        if tag == "script":
-            kind = (values.get("type") or "").strip().lower()
-            executable = kind in _SCRIPT_TYPES
-            if values.get("src"):
-                self._add_origin("script-src", values["src"])
-            elif executable:
-                self._inline, self._text = "script", []
-        elif tag == "style":
-            self._inline, self._text = "style", []
-        elif tag == "iframe" and values.get("src"):
-            self._add_origin("frame-src", values["src"])
-        elif tag == "form" and values.get("action"):
-            self._add_origin("form-action", values["action"])
 
-    def handle_data(self, data):
-        if self._inline:
-            self._text.append(data)
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
 
-    def handle_endtag(self, tag):
-        if self._inline and tag == self._inline:
-            (self.scripts if tag == "script" else self.styles).append("".join(self._text))
-            self._inline = None
 
-    def _add_origin(self, directive: str, url: str) -> None:
-        parts = urlsplit(url.strip())
-        if parts.scheme in ("http", "https") and parts.netloc:
-            self.origins[directive].add(f"{parts.scheme}://{parts.netloc}")
+def _read_page(html: str) -> tuple:
+    """(inline scripts, inline styles, origins, handler attributes, has style attributes) of one page.
+
+    Parsed with lexbor (selectolax) as a browser would: script and style text is
+    the raw text between the tags, which is what a CSP hash covers.
+    """
+    tree = LexborHTMLParser(html)
+    scripts, styles, handlers = [], [], []
+    origins: dict[str, set[str]] = {"script-src": set(), "frame-src": set(), "form-action": set()}
+    for node in tree.css("script"):
+        attrs = node.attributes
+        if attrs.get("src"):
+            origin = _origin(attrs["src"])
+            if origin:
+                origins["script-src"].add(origin)
+        elif (attrs.get("type") or "").strip().lower() in _SCRIPT_TYPES:
+            scripts.append(node.text(deep=True, separator="", strip=False))
+    styles = [node.text(deep=True, separator="", strip=False) for node in tree.css("style")]
+    for selector, directive, name in (("iframe[src]", "frame-src", "src"), ("form[action]", "form-action", "action")):
+        for node in tree.css(selector):
+            origin = _origin(node.attributes.get(name) or "")
+            if origin:
+                origins[directive].add(origin)
+    if _HANDLER_HINT.search(html):  # walking every element's attributes is the slow part: only when needed
+        for node in tree.root.traverse():
+            handlers.extend(name for name in node.attributes if name.startswith("on"))
+    return scripts, styles, origins, handlers, tree.css_first("[style]") is not None
 
 
 def scan_pages(output: str | os.PathLike, workers: int | None = None) -> dict:
@@ -251,11 +244,8 @@ def scan_pages(output: str | os.PathLike, workers: int | None = None) -> dict:
 
 
 def _scan_page(path: str) -> tuple:
-    scanner = _PageScanner()
-    scanner.feed(Path(path).read_text(encoding="utf-8", errors="replace"))
-    scanner.close()
-    return ([csp_hash(text) for text in scanner.scripts], [csp_hash(text) for text in scanner.styles],
-            scanner.origins, scanner.handlers, bool(scanner.style_attributes))
+    scripts, styles, origins, handlers, styled = _read_page(Path(path).read_text(encoding="utf-8", errors="replace"))
+    return [csp_hash(text) for text in scripts], [csp_hash(text) for text in styles], origins, handlers, styled
 
 
 def _map_pages(paths: list[str], workers: int | None):

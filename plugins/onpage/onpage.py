@@ -375,32 +375,50 @@ def enrich_articles(generator) -> None:
     articles = list(generator.articles)  # newest first
     for article in articles + list(generator.translations):
         enrich_content(article, settings)
-    # Each article's tags and category once, not once per pair (the pairs grow with the square).
+    # Each article's tags and category once; candidates come from an index of
+    # posts per tag and per category, so the work grows with the posts that
+    # share something, not with the square of all posts.
     features = {id(a): _features(a) for a in articles}
-    for index, article in enumerate(articles):
-        article.newer_article = articles[index - 1] if index > 0 else None
-        article.older_article = articles[index + 1] if index + 1 < len(articles) else None
-        article.related_posts = related_posts(article, articles, conf["related_posts"], features)
+    index = _feature_index(articles, features)
+    for position, article in enumerate(articles):
+        article.newer_article = articles[position - 1] if position > 0 else None
+        article.older_article = articles[position + 1] if position + 1 < len(articles) else None
+        article.related_posts = related_posts(article, articles, conf["related_posts"], features, index)
 
 
 def _features(article) -> tuple[frozenset, str]:
     return frozenset(str(t) for t in getattr(article, "tags", [])), str(getattr(article, "category", ""))
 
 
-def related_posts(article, articles, limit: int, features: dict | None = None) -> list:
-    """Posts sharing the most tags (a shared category counts as one), newest first."""
+def _feature_index(articles, features: dict) -> dict:
+    """('tag', name) / ('category', name) -> positions in ``articles`` (newest first)."""
+    index: dict[tuple[str, str], list[int]] = {}
+    for position, article in enumerate(articles):
+        tags, category = features[id(article)]
+        for tag in tags:
+            index.setdefault(("tag", tag), []).append(position)
+        index.setdefault(("category", category), []).append(position)
+    return index
+
+
+def related_posts(article, articles, limit: int, features: dict | None = None, index: dict | None = None) -> list:
+    """Posts sharing the most tags (a shared category counts as one), newest first.
+
+    Ties keep the order of ``articles`` for equal dates (a stable sort), as
+    comparing every pair in that order would.
+    """
     features = features or {id(a): _features(a) for a in [article, *articles]}
+    index = index if index is not None else _feature_index(articles, features)
     tags, category = features[id(article)]
-    scored = []
-    for other in articles:
-        if other is article:
-            continue
-        other_tags, other_category = features[id(other)]
-        score = len(tags & other_tags) + (1 if other_category == category else 0)
-        if score:
-            scored.append((score, other.date, other))
+    scores: dict[int, int] = {}
+    for key in [("tag", tag) for tag in tags] + [("category", category)]:
+        for position in index.get(key, ()):
+            scores[position] = scores.get(position, 0) + 1
+    scored = [(score, articles[position].date, position) for position, score in scores.items()
+              if articles[position] is not article]
+    scored.sort(key=lambda item: item[2])  # the order of ``articles``, then stable by score and date
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [other for _, _, other in scored[:limit]]
+    return [articles[position] for _, _, position in scored[:limit]]
 
 
 def enrich_pages(generator) -> None:
