@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import guards
+from . import guards, parallelwrite
 from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
 from .fastmarkdown import with_fast_inline
 from .prerender import prerendering
@@ -127,11 +127,16 @@ def build(
     pelican_logger.addHandler(collector)
     pelican_logger.addHandler(recorder)
     _reset_pelican_log_filter()
-    try:
-        from pelican import Pelican, signals
+    from pelican import Pelican, signals
 
+    def choose_writer(pelican):  # pages rendered on every core (parallelwrite.py)
+        return parallelwrite.writer_class(pelican.settings, collector, recorder)
+
+    try:
         signals.get_writer.connect(_stop_before_writing)
         guards.connect()
+        signals.get_writer.connect(choose_writer, weak=False)
+        signals.all_generators_finalized.connect(parallelwrite.add_flush)
         try:
             # Markdown converted on every core and cached beside the output (prerender.py).
             with prerendering(settings, target), caching_urls():
@@ -141,6 +146,7 @@ def build(
         except Exception as exc:  # noqa: BLE001 - reported as a build problem below
             collector.problems.append(_problem_from_exception(exc, root))
     finally:
+        signals.get_writer.disconnect(choose_writer)
         _ACTIVE.remove(collector)
         pelican_logger.removeHandler(collector)
         pelican_logger.removeHandler(recorder)

@@ -73,8 +73,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.parametrize("workers", [None, 2], ids=["default", "pages-in-workers"])
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_broken_source_fails_with_location_and_keeps_output(project, case):
+def test_broken_source_fails_with_location_and_keeps_output(project, case, workers):
+    if workers:  # set explicitly, Markdown and pages go to worker processes even on a small site
+        with open(project / "siteconf.py", "a", encoding="utf-8") as fh:
+            fh.write(f"\nBUILD_WORKERS = {workers}\n")
     output = previous_output(project)
     before = snapshot(output)
     relpath, text, expected = BROKEN[case]
@@ -84,6 +88,7 @@ def test_broken_source_fails_with_location_and_keeps_output(project, case):
 
     assert result.returncode == 1, result.stderr
     assert re.search(expected, result.stderr), result.stderr
+    assert len(re.findall(expected, result.stderr)) == 1, result.stderr  # once, not once per worker
     assert "Traceback" not in result.stderr
     assert "output/ was left as it was" in result.stderr
     assert snapshot(output) == before

@@ -50,6 +50,8 @@ def test_parallel_cached_and_fast_builds_are_byte_identical_to_a_serial_build(tm
     cold = run_build(parallel, output, now=DEMO_NOW, command=["build", "-v"])
     assert cold.returncode == 0, cold.stderr
     assert "converting Markdown in 2 worker processes" in cold.stderr
+    assert "in 2 worker processes" in cold.stderr.split("converting Markdown in 2 worker processes", 1)[1]
+    assert "mainstreet: rendering" in cold.stderr  # pages rendered in the workers too (parallelwrite.py)
     assert (cache_folder(output) / CACHE_FILE).is_file()
     assert _tree(output) == expected
 

@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 from pelican import signals
 from selectolax.lexbor import LexborHTMLParser
 
+from mainstreet import parallelwrite
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -352,6 +354,9 @@ def write_hosting_files(pelican) -> None:
 
 
 def register() -> None:
+    # The fingerprint filter records assets while pages render (also in the
+    # build's worker processes: mainstreet/parallelwrite.py copies them back).
+    parallelwrite.track("hosting.assets", lambda settings: settings.setdefault(ASSETS_KEY, {}))
     signals.initialized.connect(check_settings)
     signals.generator_init.connect(add_filter)
     signals.finalized.connect(write_hosting_files)

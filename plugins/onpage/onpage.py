@@ -33,6 +33,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from mainstreet import parallelwrite
 from mainstreet.images import image_size
 from mainstreet.sources import metadata_line, project_path
 
@@ -522,6 +523,9 @@ def write_sitemap_and_robots(pelican) -> None:
 
 
 def register() -> None:
+    # seo() records each page while it renders; with pages rendered in worker
+    # processes, the build copies what they recorded back (mainstreet/parallelwrite.py).
+    parallelwrite.track("onpage.pages", lambda settings: REGISTRY.pages)
     signals.initialized.connect(add_markdown_extension)
     signals.generator_init.connect(add_jinja_helpers)
     signals.article_generator_finalized.connect(enrich_articles)
