@@ -7,15 +7,38 @@ reads one *edition*: the posts of their segments plus the general ones. The very
 first issue takes the latest ``max_items`` posts of each edition.
 
 Without ``--send`` nothing is sent and the ledger is untouched: previews are
-written to reports/newsletter/<issue>/. With ``--send`` the issue is recorded in
-the ledger, then each message is delivered and its send appended (fsync'ed) at
-once; a crash or a re-run resumes with whoever is left, and nobody gets an issue
-twice. Sequence emails go out by join date with the same ledger.
+written to reports/newsletter/<issue>/ (the bytes a reader of each edition gets).
+With ``--send`` the issue is recorded in the ledger (on disk before the first
+message), then each message is delivered over one SMTP connection and its send
+recorded; a crash or a re-run resumes with whoever is left. Sequence emails go
+out by join date with the same ledger.
+
+What the ledger guarantees. An SMTP server takes a message at the final "." of
+its DATA. The send of a message is written to the ledger the moment the server
+accepts it (a killed process keeps a written record; the operating system holds
+it), and fsync'ed in a background thread while the next message is made and
+transmitted; the next message's final "." waits until that fsync has finished.
+So at any moment at most one accepted message lacks a record on disk, the same
+as fsync'ing each record before starting the next message, at a fraction of the
+wall-clock time. That one message goes out a second time only if the machine
+stops (or the connection drops before the server's reply) between its "." and
+the end of the fsync: the next run cannot know it was accepted and sends it
+again, with the same Message-ID, so receiving systems can drop the copy. No
+other message is ever sent twice: recorded sends are never repeated.
+
+Speed: each edition (the posts of one set of segments) is rendered, CSS-inlined
+and UTM-tagged once per issue, with placeholders for the reader's greeting and
+unsubscribe URL; each reader's copy fills them in, escaped, and is assembled as
+bytes (see ``mail.Edition``). An edition whose template does not pass those
+values through unchanged (checked against a per-reader rendering) is rendered
+for each reader instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import html
 import json
 import logging
@@ -24,13 +47,14 @@ import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from email.policy import SMTP
 from email.utils import parseaddr
 from pathlib import Path
 
 from .delivery import Mailer, RateLimiter, RecipientRefusedError
 from .errors import InputError
 from .ledger import Ledger
-from .mail import Renderer, build_message, sender
+from .mail import Edition, Placeholders, Renderer, build_message, sender
 from .posts import Post, manifest_sources, read_posts
 from .sequences import Step, content_relative_sources, read_steps
 from .settings import Site
@@ -187,6 +211,9 @@ class Newsletter:
         self.limit = site.newsletter["max_items"]
         self.report = Report()
         self._steps: list[Step] | None = None
+        self._edition_posts: dict[tuple, list[Post]] = {}
+        self._editions: dict[tuple, Edition | None] = {}
+        self._placeholders = Placeholders()
 
     # --- content ---------------------------------------------------------------
 
@@ -198,9 +225,12 @@ class Newsletter:
         return self._steps
 
     def issue_posts(self, issue: Issue, segments: tuple[str, ...]) -> list[Post]:
-        posts = [self.by_id[i] for i in issue.posts if i in self.by_id]
-        posts.sort(key=lambda p: (p.published, p.id), reverse=True)
-        return edition_posts(posts, segments, self.limit)
+        key = (issue.id, segments)
+        if key not in self._edition_posts:
+            posts = [self.by_id[i] for i in issue.posts if i in self.by_id]
+            posts.sort(key=lambda p: (p.published, p.id), reverse=True)
+            self._edition_posts[key] = edition_posts(posts, segments, self.limit)
+        return self._edition_posts[key]
 
     def _utm(self, campaign: str, subscriber: Subscriber) -> dict:
         return {
@@ -215,15 +245,12 @@ class Newsletter:
         conf = self.site.newsletter
         return conf["greeting"].format(name=first) if first else conf["greeting_fallback"]
 
-    def issue_message(self, issue: Issue, subscriber: Subscriber, posts: list[Post]):
-        from .mail import unsubscribe_links
-
+    def _render_issue(self, issue: Issue, subscriber: Subscriber, posts: list[Post], greeting: str, unsubscribe: str):
         subject = self.site.newsletter["subject"].format(site=self.site.name, title=posts[0].title, count=len(posts))
-        unsubscribe, _ = unsubscribe_links(self.site, subscriber)
         context = {
             "subject": subject,
             "preheader": _shorten(posts[0].summary, 140),
-            "greeting": self._greeting(subscriber),
+            "greeting": greeting,
             "issue": issue.id,
             "edition": subscriber.edition,
             "posts": [
@@ -231,8 +258,45 @@ class Newsletter:
                 for p in posts
             ],
         }
-        rendered = self.renderer.render("issue", context, self._utm(issue.id, subscriber), unsubscribe)
+        return self.renderer.render("issue", context, self._utm(issue.id, subscriber), unsubscribe)
+
+    def issue_message(self, issue: Issue, subscriber: Subscriber, posts: list[Post]):
+        """``subscriber``'s copy of the issue, rendered on its own (the reference for ``issue_bytes``)."""
+        from .mail import unsubscribe_links
+
+        unsubscribe, _ = unsubscribe_links(self.site, subscriber)
+        rendered = self._render_issue(issue, subscriber, posts, self._greeting(subscriber), unsubscribe)
         return build_message(self.site, rendered, subscriber, self._message_id(issue.campaign, subscriber), self.now)
+
+    def issue_bytes(self, issue: Issue, subscriber: Subscriber, posts: list[Post]) -> tuple[bytes, str]:
+        """(message, Message-ID) of ``subscriber``'s copy, from the edition rendered once for all its readers."""
+        message_id = self._message_id(issue.campaign, subscriber)
+        edition = self._edition(issue, subscriber, posts)
+        if edition is None:
+            message = self.issue_message(issue, subscriber, posts)
+            return message.as_bytes(policy=SMTP), message_id
+        return edition.message(self._greeting(subscriber), subscriber, message_id), message_id
+
+    def _edition(self, issue: Issue, subscriber: Subscriber, posts: list[Post]) -> Edition | None:
+        """The edition ``subscriber`` reads, rendered once with placeholders; None when the
+        template does not treat the greeting and unsubscribe URL as plain values (checked on a probe)."""
+        key = (issue.id, subscriber.segments)
+        if key not in self._editions:
+            from .mail import unsubscribe_links
+
+            marks = self._placeholders
+            unsubscribe_links(self.site, subscriber)  # a missing unsubscribe_url is a clear error first
+            rendered = self._render_issue(issue, subscriber, posts, marks.greeting, marks.unsubscribe_url(self.site))
+            edition = Edition(self.site, rendered, marks, self.now)
+            probe = _probe_subscriber(subscriber.segments)
+            reference = self.issue_message(issue, probe, posts)
+            message_id = self._message_id(issue.campaign, probe)
+            if not edition.matches(reference, self._greeting(probe), probe, message_id):
+                logger.info("%s: the %s edition is rendered for each reader (its template changes the greeting "
+                            "or unsubscribe URL)", issue.campaign, subscriber.edition)
+                edition = None
+            self._editions[key] = edition
+        return self._editions[key]
 
     def step_message(self, step: Step, subscriber: Subscriber):
         from .mail import unsubscribe_links
@@ -251,6 +315,10 @@ class Newsletter:
         rendered = self.renderer.render("sequence", context, self._utm(campaign, subscriber), unsubscribe)
         return build_message(self.site, rendered, subscriber, self._message_id(step.campaign, subscriber), self.now)
 
+    def _step_bytes(self, step: Step, subscriber: Subscriber) -> tuple[bytes, str]:
+        message = self.step_message(step, subscriber)
+        return message.as_bytes(policy=SMTP), message["Message-ID"]
+
     def _message_id(self, campaign: str, subscriber: Subscriber) -> str:
         # The same message to the same person always has the same Message-ID, so a
         # receiving system can drop a copy sent again after a crash.
@@ -268,8 +336,7 @@ class Newsletter:
                 self.report.editions[name] = [p.title for p in posts]
                 if not posts:
                     continue
-                subscriber = _preview_subscriber(segments)
-                message = self.issue_message(issue, subscriber, posts)
+                message, _ = self.issue_bytes(issue, _preview_subscriber(segments), posts)  # as sent
                 self._write_preview(folder / name, message)
         for step in self.steps:
             message = self.step_message(step, _preview_subscriber(()))
@@ -277,7 +344,11 @@ class Newsletter:
 
     def _write_preview(self, stem: Path, message) -> None:
         stem.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(stem.with_suffix(".eml"), bytes(message))
+        if isinstance(message, bytes):  # the bytes that are sent
+            _atomic_write(stem.with_suffix(".eml"), message)
+            message = email.message_from_bytes(message, policy=email.policy.default)
+        else:
+            _atomic_write(stem.with_suffix(".eml"), bytes(message))
         html = message.get_body(("html",)).get_content()
         _atomic_write(stem.with_suffix(".html"), html.encode("utf-8"))
         self.report.previews.append(str(stem.with_suffix(".eml")))
@@ -322,9 +393,12 @@ class Newsletter:
                     self._send_issue(each, people, state, ledger, mailer, limiter, from_addr)
                 self._send_sequences(people, state, ledger, mailer, limiter, from_addr)
             finally:
-                mailer.close()
-                self._count_pending(state, people, None)
-                self._write_report()
+                try:
+                    ledger.wait_durable()  # every send this run recorded is on disk before it is reported
+                finally:
+                    mailer.close()
+                    self._count_pending(state, people, None)
+                    self._write_report()
         return self.report
 
     def _open_issues(self, state: LedgerState) -> list[Issue]:
@@ -353,7 +427,7 @@ class Newsletter:
     def _send_issue(self, issue, people, state, ledger, mailer, limiter, from_addr) -> None:
         for subscriber, posts in self._recipients(issue, people, state):
             self._deliver(
-                issue.campaign, subscriber, lambda s=subscriber, p=posts: self.issue_message(issue, s, p),
+                issue.campaign, subscriber, lambda s=subscriber, p=posts: self.issue_bytes(issue, s, p),
                 state, ledger, mailer, limiter, from_addr,
             )
 
@@ -377,7 +451,7 @@ class Newsletter:
             if step is None:
                 continue
             self._deliver(
-                step.campaign, subscriber, lambda s=subscriber, st=step: self.step_message(st, s),
+                step.campaign, subscriber, lambda s=subscriber, st=step: self._step_bytes(st, s),
                 state, ledger, mailer, limiter, from_addr,
             )
 
@@ -388,12 +462,14 @@ class Newsletter:
                 {"campaign": campaign, "line": subscriber.line, "email": subscriber.email, "attempts": attempts}
             )
             return
-        message = make_message()
+        message, message_id = make_message()
         limiter.wait()
         try:
-            mailer.send(message, from_addr, subscriber.email)
+            # The server takes the message at the final "." of DATA; before that, the previous
+            # send's record must be on disk (its fsync ran while this message was made and sent).
+            mailer.send(message, from_addr, subscriber.email, before_commit=ledger.wait_durable)
         except RecipientRefusedError as exc:
-            ledger.append(
+            ledger.append_soon(
                 {"type": "failed", "campaign": campaign, "subscriber": subscriber.key, "code": exc.code,
                  "reason": exc.reason[:200], "at": _stamp()}
             )
@@ -405,11 +481,11 @@ class Newsletter:
             return
         # Accepted by the server: record it before doing anything else.
         record = {"type": "sent", "campaign": campaign, "subscriber": subscriber.key, "edition": subscriber.edition,
-                  "message_id": message["Message-ID"], "at": _stamp()}
+                  "message_id": message_id, "at": _stamp()}
         if campaign.startswith("sequence:"):
             record["day"] = self.now.date().isoformat()
             state.sequence_days.add((subscriber.key, record["day"]))
-        ledger.append(record)
+        ledger.append_soon(record)  # written at once; on disk before the next message is committed
         state.sent.add((campaign, subscriber.key))
         self.report.sent[campaign] += 1
 
@@ -446,6 +522,12 @@ def personalise(body_html: str, greeting: str | None) -> str:
 
 def _preview_subscriber(segments: tuple[str, ...]) -> Subscriber:
     return Subscriber(0, PREVIEW.email, PREVIEW.name, segments, True, None, dt.date.min, None, key="preview")
+
+
+def _probe_subscriber(segments: tuple[str, ...]) -> Subscriber:
+    """A reader to check an edition's placeholders against: a name, a key and an address that need quoting."""
+    return Subscriber(0, "probe+check@example.com", "Alex Probe", segments, True, None, dt.date.min, None,
+                      key="0123456789abcdef0123456789abcdef")
 
 
 def _stamp() -> str:

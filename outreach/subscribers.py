@@ -50,10 +50,17 @@ class Subscriber:
     key: str = ""
 
     @property
+    def display_name(self) -> str:
+        """The name as a header can hold it: a line break (a quoted CSV cell) or other control character is a space."""
+        if self.name.isprintable():
+            return self.name
+        return " ".join("".join(c if c.isprintable() else " " for c in self.name).split())
+
+    @property
     def display(self) -> str:
         from email.utils import formataddr
 
-        return formataddr((self.name, self.email)) if self.name else self.email
+        return formataddr((self.display_name, self.email)) if self.display_name else self.email
 
     def may_receive(self, on: dt.date) -> bool:
         """Consented on or before ``on``, joined by then, not unsubscribed."""

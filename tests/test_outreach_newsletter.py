@@ -540,3 +540,157 @@ def test_throughput_to_loopback_smtp_with_the_ledger_on(project, tmp_path, smtp)
     assert len(recorder.messages) == 300
     print(f"\n300 messages in {seconds:.2f} s: {300 / seconds:.0f} messages/second (process start included)")
     assert dt.timedelta(seconds=seconds) < dt.timedelta(minutes=2)
+
+
+# --- one rendering per edition, one copy per reader -------------------------------------------
+
+# Distinct first names that no post contains; Eve's carries markup, Gus's a line break and a header.
+READERS = [
+    ("annora@example.com", "Annora Archer", "families"),
+    ("beatrix@example.com", "Beatrix Baker", "families"),  # the same edition as Annora
+    ("cyprian@example.org", "Cyprian Clerk", "offices"),
+    ("delphine@example.net", "Delphine Duo", "weddings;families"),
+    ("eve@example.com", "<b>Eveline</b>&\"Co' Smith", "offices"),
+    ("fay@example.com", "", ""),
+    ("gus@example.com", "Gustavo\nBcc: leak@example.com", "weddings"),
+]
+
+
+def _readers_csv(path) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for address, name, segments in READERS:
+            writer.writerow([address, name, segments, "yes", "2026-01-10", "2026-01-10", ""])
+
+
+def _reference_copies(project, subscribers, monkeypatch) -> dict:
+    """Each reader's copy rendered on its own, the way every message was made before editions."""
+    from outreach.__main__ import parse_now
+    from outreach.newsletter import LedgerState, Newsletter, plan_issue
+    from outreach.subscribers import read_subscribers
+
+    monkeypatch.delenv("MAINSTREET_LEDGER_KEY", raising=False)  # run_outreach runs without it too
+    site = load_site(project.settings)
+    now = parse_now(DEMO_NOW, site.timezone)
+    letter = Newsletter(site, now=now, manifest=project.reports / "manifest.json", subscribers=subscribers,
+                        state_dir=project.state, reports_dir=project.reports / "newsletter", output=project.output)
+    issue = plan_issue(letter.posts, LedgerState(), now)
+    people = read_subscribers(subscribers, site.segments).subscribers
+    return {s.email: (s, letter.issue_message(issue, s, letter.issue_posts(issue, s.segments))) for s in people}
+
+
+def test_each_reader_gets_their_own_name_unsubscribe_link_and_posts_only(project, smtp, tmp_path, monkeypatch):
+    import html as html_module
+
+    from lxml import html as lxml_html
+
+    recorder, controller = smtp
+    subscribers = tmp_path / "readers.csv"
+    _readers_csv(subscribers)
+    result = newsletter(project, "--send", env=smtp_env(controller), subscribers=subscribers)
+    assert result.returncode == 0, result.stderr
+    reference = _reference_copies(project, subscribers, monkeypatch)
+    received = issue_messages(recorder)
+    assert sorted(r.rcpt_tos[0] for r in received) == sorted(a for a, _, _ in READERS)
+    firsts = {a: (n.split()[0] if n.strip() else None) for a, n, _ in READERS}
+    for got in received:
+        address = got.rcpt_tos[0]
+        subscriber, expected = reference[address]
+        msg = got.message
+        others = [s for a, (s, _) in reference.items() if a != address]
+        # Headers: this reader's address, key and Message-ID; nothing smuggled in by a name.
+        assert [a.addr_spec for a in msg["To"].addresses] == [address]
+        head = got.data.split(b"\r\n\r\n", 1)[0]
+        assert msg["Bcc"] is None and not re.search(rb"(?mi)^bcc:", head)
+        for name in ("Subject", "From", "Reply-To", "Date", "Message-ID", "List-Id", "List-Unsubscribe",
+                     "List-Unsubscribe-Post"):
+            assert str(msg[name]) == str(expected[name]), name
+        assert subscriber.key[:16] in str(msg["Message-ID"])
+        unsubscribe = re.findall(r"<([^>]+)>", str(msg["List-Unsubscribe"]))
+        assert unsubscribe[0] == f"https://www.hearthandhoney.example/unsubscribe?s={subscriber.key}"
+        # Bodies: what the reader's own rendering says, word for word.
+        text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        markup = msg.get_body(("html",)).get_content().replace("\r\n", "\n")
+        assert text == expected.get_body(("plain",)).get_content()
+        assert html_module.unescape(markup) == html_module.unescape(expected.get_body(("html",)).get_content())
+        greeting = f"Hi {firsts[address]}," if firsts[address] else "Hi there,"
+        assert text.startswith(greeting + "\n")
+        page = lxml_html.fromstring(markup.encode("utf-8"))
+        assert page.xpath('string(//p[@class="greeting"])') == greeting
+        assert "<b>" not in markup  # a name's markup is text, never markup
+        assert unsubscribe[0] in text and f'href="{unsubscribe[0]}"' in markup
+        # Nothing of anyone else.
+        whole = head.decode("ascii") + text + markup
+        for other in others:
+            assert other.email not in whole and other.key not in whole
+            if other.name.strip():
+                assert other.name.split()[0] not in whole
+        # Only this reader's posts: families read the family posts, offices the catering one.
+        if "families" in subscriber.segments:
+            assert "reheating-bread-and-pastries" in text
+        else:
+            assert "reheating-bread-and-pastries" not in text
+        assert ("catering-a-team-meeting" in text) == ("offices" in subscriber.segments)
+        check_message(msg, subscriber.edition, ISSUE)
+
+
+def test_a_template_that_changes_the_greeting_is_rendered_for_each_reader(project, smtp, tmp_path):
+    """The edition check sees ``greeting|upper`` and falls back to rendering each copy."""
+    theme = tmp_path / "theme"
+    shutil.copytree(load_site(project.settings).theme / "templates" / "email", theme / "templates" / "email")
+    base = theme / "templates" / "email" / "base.html"
+    base.write_text(base.read_text().replace("{{ greeting }}", "{{ greeting|upper }}"))
+    settings = project.settings.read_text() + f"THEME = {str(theme)!r}\n"
+    project.settings.write_text(settings)
+    recorder, controller = smtp
+    result = newsletter(project, "--send", env=smtp_env(controller))
+    assert result.returncode == 0, result.stderr
+    by = {r.rcpt_tos[0]: r.message for r in issue_messages(recorder)}
+    assert sorted(by) == sorted(CONSENTING)
+    for address, greeting, plain in (("maria.lopez@example.com", "HI MARIA,", "Hi Maria,"),
+                                     ("dev.team@example.org", "HI DEV,", "Hi Dev,"),
+                                     ("general.reader@example.com", "HI THERE,", "Hi there,")):
+        markup = by[address].get_body(("html",)).get_content()
+        assert re.search(f'<p class="greeting"[^>]*>{greeting}</p>', markup), address
+        assert by[address].get_body(("plain",)).get_content().startswith(plain)  # base.txt is unchanged
+    assert len({str(m["List-Unsubscribe"]) for m in by.values()}) == len(by)
+
+
+def test_a_message_whose_commit_fails_never_reaches_the_server(smtp):
+    """The ledger could not be written: the connection drops before the final "." of DATA."""
+    from outreach.delivery import Mailer, SmtpConfig
+
+    recorder, controller = smtp
+    mailer = Mailer(SmtpConfig("127.0.0.1", controller.port, "none"))
+    message = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: x\r\n\r\n.a line with a dot\r\nbody\r\n"
+
+    def disk_full():
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        mailer.send(message, "a@example.com", "b@example.com", before_commit=disk_full)
+    committed = []
+    mailer.send(message, "a@example.com", "c@example.com", before_commit=lambda: committed.append(1))
+    mailer.close()
+    assert committed == [1]
+    assert [r.rcpt_tos for r in recorder.messages] == [["c@example.com"]]
+    assert recorder.messages[0].message.get_content() == ".a line with a dot\r\nbody\r\n"  # dot-stuffed, then unstuffed
+
+
+def test_ledger_records_written_soon_are_durable_after_wait(tmp_path):
+    from outreach.ledger import Ledger
+
+    path = tmp_path / "l.jsonl"
+    with Ledger(path) as ledger:
+        for number in range(50):
+            ledger.append_soon({"type": "sent", "n": number})
+            # Written at once (a killed process keeps it), on disk after wait_durable.
+            assert path.read_text().count("\n") == number + 1
+        ledger.wait_durable()
+        ledger.append({"type": "sent", "n": 50})
+        ledger.append_soon({"type": "sent", "n": 51})
+    with Ledger(path) as ledger:
+        assert [r["n"] for r in ledger.records] == list(range(52))
