@@ -19,6 +19,8 @@ import datetime as dt
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -113,6 +115,7 @@ def build(
     if reports_dir == target or reports_dir.is_relative_to(target):
         raise UsageError(f"reports folder {reports_dir} is inside the output folder {target}; reports are private")
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
@@ -207,4 +210,29 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     staging.rename(target)
     target.chmod(0o755)  # mkdtemp makes 0700 folders; a web server needs to read it
     if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
+        _remove_later(previous)
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete a replaced output folder in a detached process; the build is done without it.
+
+    Deleting thousands of files can take longer than the rebuild itself (each
+    unlink waits for the disk, more so on file systems mounted with ``discard``),
+    and the new output is already in place. A folder a deleter did not finish
+    (the machine stopped) is removed by the next build.
+    """
+    try:
+        subprocess.Popen(  # noqa: S603 - our interpreter, a fixed script, a path we created
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Replaced output folders an earlier build left behind (its deleter was stopped)."""
+    for folder in target.parent.glob(f".{target.name}-previous-*"):
+        if folder.is_dir():
+            _remove_later(folder)

@@ -138,3 +138,28 @@ def test_successful_build_replaces_output_completely(project):
     assert not (output / "marker.txt").exists(), "stale files must not linger"
     assert not (output / "blog" / "first-loaf").exists(), "a deleted post must disappear"
     assert (output / "blog" / "keep-fresh" / "index.html").exists()
+
+
+def _wait_until_gone(pattern: str, folder: Path, seconds: float = 60) -> list[str]:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        left = [p.name for p in folder.glob(pattern)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
+
+
+def test_the_replaced_output_is_deleted_after_the_build_and_leftovers_next_time(project):
+    output = previous_output(project)
+    # A replaced output an earlier build's deleter never finished (the machine stopped).
+    stale = project / ".output-previous-stopped"
+    (stale / "blog").mkdir(parents=True)
+    (stale / "blog" / "index.html").write_text("old")
+    result = run_build(project / "siteconf.py", output, now=DEMO_NOW)
+    assert result.returncode == 0, result.stderr
+    assert not (output / "marker.txt").exists()
+    # The previous output/ (with marker.txt) and the stale folder are removed in the background.
+    assert _wait_until_gone(".output-previous-*", project) == []
+    assert (output / "blog" / "keep-fresh" / "index.html").is_file()
