@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
+import email.policy
 import re
 import secrets
 from dataclasses import dataclass
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, parseaddr
@@ -113,10 +115,33 @@ def unsubscribe_links(site: Site, subscriber) -> tuple[str, str]:
     return https, mailto
 
 
+class _UrlListHeader(UnstructuredHeader):
+    """List-Unsubscribe as RFC 2369 wants it: ``<URL>, <URL>``, folded between the URLs only.
+
+    The email package's folding turns a line it cannot break (a long URL) into RFC 2047
+    encoded words, which mail clients do not decode in this header.
+    """
+
+    def fold(self, *, policy):
+        value = str(self)
+        parts = re.split(r"(?<=>),\s*(?=<)", value)
+        if not _HEADER_WORD.fullmatch("".join(parts)):
+            return super().fold(policy=policy)
+        line = f"{self.name}: {', '.join(parts)}"
+        if len(line) <= (policy.max_line_length or 998):
+            return line + policy.linesep
+        return f"{self.name}: " + f",{policy.linesep} ".join(parts) + policy.linesep
+
+
+_HEADERS = HeaderRegistry()
+_HEADERS.map_to_type("list-unsubscribe", _UrlListHeader)
+POLICY = email.policy.default.clone(header_factory=_HEADERS)
+
+
 def build_message(site: Site, rendered: Rendered, subscriber, message_id: str, now: dt.datetime) -> EmailMessage:
     """A multipart/alternative message (plain text first, then HTML) with the list headers."""
     https, mailto = unsubscribe_links(site, subscriber)
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = rendered.subject
     msg["From"] = sender(site)
     msg["To"] = subscriber.display

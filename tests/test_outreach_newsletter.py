@@ -182,6 +182,11 @@ def test_send_over_plain_smtp_reaches_each_consenting_subscriber_once(project, s
     # The newest subscriber joined three days ago: the welcome email is due too.
     welcome = [r for r in recorder.messages if "sequence.welcome.welcome" in r.message["Message-ID"]]
     assert [r.rcpt_tos for r in welcome] == [["new.neighbour@example.com"]]
+    # List-Unsubscribe as RFC 2369 readers parse it: <URL>s written out, never RFC 2047 encoded words.
+    for received in [*issues, *welcome]:
+        head = received.data.split(b"\r\n\r\n", 1)[0]
+        field = re.search(rb"(?m)^List-Unsubscribe: ([^\r\n]*(?:\r\n [^\r\n]*)*)", head).group(1)
+        assert b"=?" not in field and re.fullmatch(rb"<https://[^>\s]+>,(?:\r\n)? <mailto:[^>\s]+>", field), field
     assert welcome[0].message.get_body(("plain",)).get_content().startswith("Hi Lee,")
     # The ledger is committed to git: it holds no address.
     ledger = (project.state / "newsletter.jsonl").read_text()
