@@ -17,12 +17,14 @@ Settings: ``ONPAGE`` (merged over ``DEFAULTS``) and ``PUBLIC_SITEURL``.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import html
 import logging
 import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -392,34 +394,36 @@ def _features(article) -> tuple[frozenset, str]:
 
 
 def _feature_index(articles, features: dict) -> dict:
-    """('tag', name) / ('category', name) -> positions in ``articles`` (newest first)."""
-    index: dict[tuple[str, str], list[int]] = {}
+    """Posts per tag and per category (positions in ``articles``, newest first), positions, dates."""
+    by_key: dict[tuple[str, str], list[int]] = {}
     for position, article in enumerate(articles):
         tags, category = features[id(article)]
         for tag in tags:
-            index.setdefault(("tag", tag), []).append(position)
-        index.setdefault(("category", category), []).append(position)
-    return index
+            by_key.setdefault(("tag", tag), []).append(position)
+        by_key.setdefault(("category", category), []).append(position)
+    return {"by_key": by_key, "position": {id(a): i for i, a in enumerate(articles)},
+            "dates": [a.date for a in articles]}
 
 
 def related_posts(article, articles, limit: int, features: dict | None = None, index: dict | None = None) -> list:
     """Posts sharing the most tags (a shared category counts as one), newest first.
 
-    Ties keep the order of ``articles`` for equal dates (a stable sort), as
-    comparing every pair in that order would.
+    Ties keep the order of ``articles`` for equal dates, as sorting every other
+    post by (score, date) would; only the best ``limit`` are ranked.
     """
     features = features or {id(a): _features(a) for a in [article, *articles]}
     index = index if index is not None else _feature_index(articles, features)
     tags, category = features[id(article)]
-    scores: dict[int, int] = {}
+    scores: Counter = Counter()
     for key in [("tag", tag) for tag in tags] + [("category", category)]:
-        for position in index.get(key, ()):
-            scores[position] = scores.get(position, 0) + 1
-    scored = [(score, articles[position].date, position) for position, score in scores.items()
-              if articles[position] is not article]
-    scored.sort(key=lambda item: item[2])  # the order of ``articles``, then stable by score and date
-    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [articles[position] for _, _, position in scored[:limit]]
+        scores.update(index["by_key"].get(key, ()))  # counted in C
+    own = index["position"].get(id(article))
+    if own is not None:
+        scores.pop(own, None)
+    dates = index["dates"]
+    # nlargest is sorted(..., reverse=True)[:limit]: stable, so equal keys keep position order.
+    best = heapq.nlargest(limit, sorted(scores), key=lambda position: (scores[position], dates[position]))
+    return [articles[position] for position in best]
 
 
 def enrich_pages(generator) -> None:
