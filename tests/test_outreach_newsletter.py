@@ -557,6 +557,7 @@ READERS = [
     ("delphine@example.net", "Delphine Duo", "weddings;families"),
     ("eve@example.com", "<b>Eveline</b>&\"Co' Smith", "offices"),
     ("fay@example.com", "", ""),
+    ("zoe@example.com", "Zoë Ängström", "families"),  # not ASCII: an encoded-word To, UTF-8 bodies
     ("gus@example.com", "Gustavo\nBcc: leak@example.com", "weddings"),
 ]
 
@@ -607,7 +608,7 @@ def test_each_reader_gets_their_own_name_unsubscribe_link_and_posts_only(project
         msg = got.message
         others = [s for a, (s, _) in reference.items() if a != address]
         # Headers: this reader's address, key and Message-ID; nothing smuggled in by a name.
-        assert [a.addr_spec for a in msg["To"].addresses] == [address]
+        assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [(subscriber.display_name, address)]
         head = got.data.split(b"\r\n\r\n", 1)[0]
         assert msg["Bcc"] is None and not re.search(rb"(?mi)^bcc:", head)
         for name in ("Subject", "From", "Reply-To", "Date", "Message-ID", "List-Id", "List-Unsubscribe",
