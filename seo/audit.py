@@ -71,7 +71,8 @@ class AuditResult:
             })
         return rows
 
-    def to_dict(self) -> dict:
+    def to_dict(self, findings: bool = True) -> dict:
+        """Everything the reports show; without ``findings`` that entry is None (to be filled in)."""
         return {
             "tool": TOOL_NAME,
             "version": __version__,
@@ -82,7 +83,7 @@ class AuditResult:
             "score": self.score,
             "pages": self.page_rows(),
             "summary": self.summary,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings] if findings else None,
             "keywords": self.keyword_rows,
             "notes": self.notes,
         }

@@ -53,8 +53,10 @@ def extract_page(
     None for another site; it decides which links are internal. Links whose
     target does not depend on the page (root-relative or absolute) are shared
     through ``shared_links`` (one dict per site): the same menu link on 3,000
-    pages is one object.
+    pages is one object. Repeated strings (meta tag names and values, heading texts,
+    ids) are shared through it too.
     """
+    shared = {} if shared_links is None else shared_links
     tree = LexborHTMLParser(html)
     root = tree.root
     if root is not None and root.tag == "html":
@@ -62,7 +64,7 @@ def extract_page(
     base = page_url
     head = tree.head
     if head is not None:
-        base = _read_head(head, page_url, site_path, page)
+        base = _read_head(head, page_url, site_path, page, shared)
     if tree.body is None:
         return page
 
@@ -83,17 +85,17 @@ def extract_page(
             continue
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
             text = squash(node.text(separator=" "))
-            page.headings.append((int(tag[1]), text))
+            page.headings.append(_share(shared, (int(tag[1]), text)))
             if tag == "h1":
                 page.h1.append(text)
         if "id" in attrs:
-            page.ids.add(attrs["id"] or "")
+            page.ids.add(_share(shared, attrs["id"] or ""))
         if tag == "a" and "name" in attrs:
-            page.ids.add(attrs["name"] or "")
+            page.ids.add(_share(shared, attrs["name"] or ""))
 
     page.content_selector, content = _content_node(tree, settings["content_selectors"])
     in_content = {n.mem_id for n in content.css("img, a[href]")} if content is not None else set()
-    _read_links(tree, base, site_path, page, in_content, {} if shared_links is None else shared_links)
+    _read_links(tree, base, site_path, page, in_content, shared)
     if settings["nap_selectors"]:
         for node in tree.css(", ".join(settings["nap_selectors"])):
             text = squash(node.text(separator=" "))
@@ -137,14 +139,14 @@ def _content_node(tree, selectors):
     return "body", tree.body
 
 
-def _read_head(head, page_url, site_path, page: Page) -> str:
+def _read_head(head, page_url, site_path, page: Page, shared: dict | None = None) -> str:
     """Title, meta tags and the canonical URL; returns the base URL for links."""
     base = page_url
     robots = []
     canonical = None
     for node in head.css("title, meta, link[rel], base[href]"):
         tag = node.tag
-        attrs = node.attrs  # lazy: cheaper than .attributes for a few lookups
+        attrs = node.attributes  # one dict: cheaper than the lazy .attrs for several lookups
         if tag == "title":
             if page.title is None:
                 page.title = squash(node.text())
@@ -165,7 +167,8 @@ def _read_head(head, page_url, site_path, page: Page) -> str:
         elif name in ("robots", "googlebot"):
             robots.append(content.lower())
         elif name.startswith(("og:", "twitter:", "article:")) and name not in page.og:
-            page.og[name] = content.strip()
+            content = content.strip()
+            page.og[_share(shared, name)] = _share(shared, content) if shared is not None else content
         elif (attrs.get("http-equiv") or "").lower() == "refresh":
             match = _REFRESH.match(content)
             if match:
@@ -195,6 +198,20 @@ def _link_nodes(tree):
 _SHARED_MAX = 200_000
 
 
+def _share(shared: dict | None, value):
+    """The equal value already seen on the site if there is one (kept once in memory and in the
+    workers' hand-off), else ``value``."""
+    if shared is None:
+        return value
+    known = shared.get(value)
+    if known is not None:
+        return known
+    if len(shared) < _SHARED_MAX:
+        shared[value] = value
+    return value
+_HREF_TAGS = frozenset({"a", "area", "link"})
+
+
 def _resolve(href: str, base: str, site_path) -> tuple[str, str, str | None]:
     """(absolute URL without fragment, decoded fragment, decoded site path or None)."""
     if href.startswith("/") and not href.startswith("//") and "/." not in href:
@@ -214,21 +231,26 @@ def _resolve(href: str, base: str, site_path) -> tuple[str, str, str | None]:
 
 def _read_links(tree, base, site_path, page: Page, in_content: set[int], shared_links: dict) -> None:
     links = page.links
+    origin = base[: base.find("/", base.find("//") + 2)]
     for node in _link_nodes(tree):
         tag = node.tag
         attrs = node.attributes
-        rel = (attrs.get("rel") or "").lower()
-        if tag == "link" and _SKIP_LINK_REL & set(rel.split()):
+        rel = attrs.get("rel")
+        rel = rel.lower() if rel else ""
+        if rel and tag == "link" and not _SKIP_LINK_REL.isdisjoint(rel.split()):
             continue
-        href = ((attrs.get("href") if tag in ("a", "area", "link") else attrs.get("src")) or "").strip()
-        if not href and tag != "img":
+        href = attrs.get("href") if tag in _HREF_TAGS else attrs.get("src")
+        href = href.strip() if href else ""
+        if not href:
+            if tag == "img":
+                page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content))
             continue
         if tag == "img":
             page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content))
         lowered = href[:12].lower()
-        if lowered.startswith("tel:"):
-            page.phones.append(unquote(href[4:]))
-        if not href or lowered.startswith(_NOT_LINKS):
+        if lowered.startswith(_NOT_LINKS):
+            if lowered.startswith("tel:"):
+                page.phones.append(unquote(href[4:]))
             continue
         text = ""
         if tag in ("a", "area"):
@@ -240,7 +262,7 @@ def _read_links(tree, base, site_path, page: Page, in_content: set[int], shared_
                 text = squash(next((label for label in labels if label and label.strip()), ""))
         contextual = tag == "a" and node.mem_id in in_content
         shared = href.startswith("/") or "://" in href[:10]
-        key = (tag, href, rel, text, contextual, base[: base.find("/", base.find("//") + 2)]) if shared else None
+        key = (tag, href, rel, text, contextual, origin) if shared else None
         if key is not None:
             link = shared_links.get(key)
             if link is not None:

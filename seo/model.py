@@ -7,7 +7,8 @@ Everything here is plain data: the readers fill it, the rules read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -32,6 +33,9 @@ class Link:
     path: str | None = None  # site-relative path when internal
     in_content: bool = False  # inside the page's own text (not the menu, header or footer)
 
+    def __reduce__(self):  # a plain tuple: the cheapest hand-off from the reading workers
+        return Link, _link_values(self)
+
     @property
     def nofollow(self) -> bool:
         return "nofollow" in self.rel.split()
@@ -48,6 +52,9 @@ class Image:
     src: str
     alt: str | None  # None: no alt attribute at all; "": decorative
     in_content: bool = False
+
+    def __reduce__(self):
+        return Image, (self.src, self.alt, self.in_content)
 
 
 @dataclass(slots=True)
@@ -97,6 +104,9 @@ class Page:
     requested_url: str | None = None
     error: str | None = None  # the fetch failed (online)
 
+    def __reduce__(self):  # a plain tuple: the cheapest hand-off from the reading workers
+        return Page, _page_values(self)
+
     @property
     def noindex(self) -> bool:
         return "noindex" in self.robots or "none" in self.robots.replace(",", " ").split()
@@ -128,6 +138,10 @@ class Page:
             return ""
         last = parts[-1]
         return last.rsplit(".", 1)[0] if last.endswith((".html", ".htm")) else last
+
+
+_link_values = attrgetter(*(f.name for f in fields(Link)))
+_page_values = attrgetter(*(f.name for f in fields(Page)))
 
 
 @dataclass
@@ -197,7 +211,7 @@ class Site:
         return [p for p in self.pages.values() if p.is_html and p.error is None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     severity: str

@@ -177,7 +177,8 @@ def _parse_all(output: Path, html: list[str], site: Site, settings: dict, worker
     if workers <= 1:
         yield from parse_files(str(output), html, join_origin, origins, settings)
         return
-    chunk = max(50, len(html) // (workers * 4) + 1)
+    # Small chunks: each worker's pages arrive (pickled) a few MB at a time, not a quarter of the site at once.
+    chunk = max(50, min(150, len(html) // (workers * 4) + 1))
     chunks = [html[i : i + chunk] for i in range(0, len(html), chunk)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(parse_files, str(output), part, join_origin, origins, settings) for part in chunks]

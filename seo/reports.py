@@ -8,11 +8,12 @@ import json
 import os
 import re
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 
 from . import TOOL_NAME, __version__
 from .audit import AuditResult
-from .model import SEVERITIES
+from .model import SEVERITIES, Finding
 from .rules import rule_for
 from .rules.catalog import GROUPS, RULES
 
@@ -32,10 +33,14 @@ def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    data = result.to_dict()
     paths = {name: directory / name for name in REPORT_FILES}
     # Indented JSON is written by Python's slow encoder: only small reports get it.
     indent = 2 if len(result.findings) <= 2000 else None
+    if indent is None:  # a large audit: each finding's dict is made when a report needs it, then dropped
+        data = result.to_dict(findings=False)
+        data["findings"] = _Items(lambda: map(Finding.to_dict, result.findings), len(result.findings))
+    else:
+        data = result.to_dict()
     with _atomic(paths["audit.json"]) as fh:
         _write_json(fh, data, indent)
     with _atomic(paths["audit.sarif"]) as fh:
@@ -65,7 +70,7 @@ def _write_compact(fh, value, depth: int = 0) -> None:
     """The document's outer dicts and lists piece by piece; each item of a long list in one go."""
     if isinstance(value, _Items) or (isinstance(value, list) and len(value) > 64):
         fh.write("[")
-        for i, item in enumerate(value.items if isinstance(value, _Items) else value):
+        for i, item in enumerate(value):
             fh.write(f"{', ' if i else ''}{json.dumps(item, ensure_ascii=False)}")
         fh.write("]")
     elif depth < 3 and isinstance(value, dict) and all(isinstance(key, str) for key in value):
@@ -142,10 +147,22 @@ def sarif(result: AuditResult, dicts: list[dict] | None = None, lazy: bool = Fal
 
 
 class _Items:
-    """A JSON array written an item at a time as they are made (only _write_compact knows it)."""
+    """A JSON array written an item at a time as they are made (only _write_compact knows it).
 
-    def __init__(self, items):
-        self.items = items
+    ``items`` is an iterable, or a function that returns a new iterator each time (then
+    the array can be read more than once, and ``length`` is its length).
+    """
+
+    def __init__(self, items, length: int | None = None):
+        self.items, self.length = items, length
+
+    def __iter__(self):
+        return iter(self.items() if callable(self.items) else self.items)
+
+    def __len__(self) -> int:
+        if self.length is None:
+            raise TypeError("an _Items of unknown length")
+        return self.length
 
 
 def _sarif_result(finding, data: dict, index: dict[str, int]) -> dict:
@@ -182,7 +199,7 @@ def html_report(result: AuditResult, data: dict | None = None, stream: bool = Fa
     ]
     render = env.get_template("audit.html").generate if stream else env.get_template("audit.html").render
     return render(
-        data=data, shown_findings=data["findings"][:HTML_MAX_FINDINGS], result=result, severities=SEVERITIES, groups=[g for g in GROUPS if sum(by_group[g].values())],
+        data=data, shown_findings=list(islice(data["findings"], HTML_MAX_FINDINGS)), result=result, severities=SEVERITIES, groups=[g for g in GROUPS if sum(by_group[g].values())],
         by_group=by_group, top_rules=top_rules, rules=RULES, keyword_checks=KEYWORD_COLUMNS,
         group_max=max([sum(c.values()) for c in by_group.values()] + [1]),
     )

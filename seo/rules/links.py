@@ -183,8 +183,8 @@ def check_topics(ctx: Context) -> None:
     _suggest_links(ctx)
 
 
-def _suggestion_targets(ctx: Context) -> tuple[dict, list[int], set[str]]:
-    """Keyphrase stems -> [(phrase, page path)] of the pages one could link to; their lengths and first stems."""
+def _suggestion_targets(ctx: Context) -> tuple[dict, dict]:
+    """Keyphrase stems -> [(phrase, page path)] of the pages one could link to, and their lengths by first stem."""
     if ctx.suggestion_targets is None:
         site = ctx.site
         targets: dict[tuple, list] = defaultdict(list)
@@ -193,7 +193,11 @@ def _suggestion_targets(ctx: Context) -> tuple[dict, list[int], set[str]]:
             phrase = ctx.keyphrase(page) if page else None
             if page is not None and phrase and page.indexable:
                 targets[phrase.stems].append((phrase, path))
-        ctx.suggestion_targets = (targets, sorted({len(stems) for stems in targets}), {stems[0] for stems in targets})
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for stems in targets:
+            lengths[stems[0]].add(len(stems))
+        # first stem -> the lengths of the keyphrases that start with it, shortest first
+        ctx.suggestion_targets = (targets, {first: sorted(found) for first, found in lengths.items()})
     return ctx.suggestion_targets
 
 
@@ -205,11 +209,11 @@ def wants_suggestions(ctx: Context, page) -> bool:
 def find_suggestions(ctx: Context, page, stream: list[str], per_page: int = 3) -> list[tuple[str, object]]:
     """(path, keyphrase) of up to ``per_page`` pages whose focus keyword the page's words mention
     (``stream``: its content words' stems) but that it does not link to from its text."""
-    targets, lengths, firsts = _suggestion_targets(ctx)
+    targets, starts = _suggestion_targets(ctx)
     linked = ctx.content_outlinks.get(page.path, set())
     suggested: dict[str, object] = {}
-    for i in compress(count(), map(firsts.__contains__, stream)):  # where a keyphrase could start
-        for n in lengths:
+    for i in compress(count(), map(starts.__contains__, stream)):  # where a keyphrase could start
+        for n in starts[stream[i]]:
             for phrase, path in targets.get(tuple(stream[i : i + n]), ()):
                 if path != page.path and path not in linked and path not in suggested:
                     suggested[path] = phrase
