@@ -255,3 +255,31 @@ def test_nginx_config_is_valid_as_shipped(tmp_path):
     checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(main)], capture_output=True, text=True,
                              env=dict(os.environ))
     assert checked.returncode == 0, checked.stderr
+
+
+_PAGE = '<!doctype html><html><head><script type="application/ld+json">{"a": 1}</script></head><body>{}</body></html>'
+
+
+@pytest.mark.parametrize("snippet", [
+    "<style>p{color:red}</style>", '<div style="color:red">x</div>', "<DIV STYLE='x'>x</DIV>",
+    '<iframe src="https://maps.example/embed"></iframe>', '<form action="https://forms.example/x"></form>',
+    "<img src=x onerror=alert(1)>", '<button\tonclick="go()">Go</button>', "<script>alert(1)</script>",
+    "<SCRIPT>alert(1)</SCRIPT>", '<script type="module">x()</script>', '<script src="https://cdn.example/a.js"></script>',
+    "<svg><style>circle{fill:red}</style></svg>", '<script type="application/ld+json" id="x">{}</script>',
+])
+def test_a_page_with_anything_a_policy_must_allow_is_parsed(snippet):
+    from plugins.hosting.hosting import _needs_nothing
+
+    assert _needs_nothing(_PAGE.replace("{}", "<p>Plain text, a button on the page.</p>").encode())
+    assert not _needs_nothing(_PAGE.replace("{}", snippet).encode()), snippet
+
+
+def test_skipping_plain_pages_finds_what_parsing_every_page_finds(demo_site):
+    from plugins.hosting.hosting import _read_page, _scan_page, csp_hash
+
+    pages = sorted(demo_site.output.rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        scripts, styles, origins, handlers, styled = _read_page(path.read_text(encoding="utf-8"))
+        parsed = [csp_hash(t) for t in scripts], [csp_hash(t) for t in styles], origins, handlers, styled
+        assert _scan_page(str(path)) == parsed, path
