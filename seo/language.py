@@ -70,7 +70,20 @@ def _stem(word: str, language: str) -> str:
 
 def tokens(text: str, language: str = "en") -> list[str]:
     """Stems of the words of ``text``, in order."""
-    return [_stem(w, language) for w in WORD.findall(fold(text))]
+    return _stems_of(WORD.findall(fold(text)), language)
+
+
+def _stems_of(words: list[str], language: str) -> list[str]:
+    """The stem of each word: each distinct word is stemmed once per process, then looked up."""
+    known = _STEMS.setdefault(language, {})
+    new = set(words).difference(known)
+    if new:
+        if len(known) + len(new) > 500_000:
+            known.clear()
+            new = set(words)
+        for word in new:
+            known[word] = _BREAK if word == _BREAK else _stem(word, language)
+    return list(map(known.__getitem__, words))
 
 
 def content_tokens(text: str, language: str = "en") -> list[str]:
@@ -98,18 +111,10 @@ class Words:
         # One findall over the whole text: the breaks become " X " words (they are spaces, which
         # no word holds, so every other word is found as when each sentence is searched alone).
         words = WORD.findall(_SENTENCE_BREAK.sub(f" {_BREAK} ", fold(text)))
-        known = _STEMS.setdefault(language, {})
-        new = set(words).difference(known)
-        if len(known) + len(new) > 500_000:
-            known.clear()
-            new = set(words)
-        known[_BREAK] = _BREAK
-        new.discard(_BREAK)
-        for word in new:  # each distinct word is stemmed once per process, then looked up
-            known[word] = _stem(word, language)
-        stem_of = known.__getitem__
+        stems = _stems_of(words, language)  # every word is in the cache now
+        stem_of = _STEMS[language].__getitem__
         dropped = _NOT_CONTENT.get(language, {_BREAK})
-        return cls(list(map(stem_of, words)), list(map(stem_of, filterfalse(dropped.__contains__, words))))
+        return cls(stems, list(map(stem_of, filterfalse(dropped.__contains__, words))))
 
     @property
     def sentences(self) -> list[list[str]]:

@@ -46,10 +46,10 @@ def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str
     with _atomic(paths["audit.sarif"]) as fh:
         _write_json(fh, sarif(result, data["findings"], lazy=indent is None), indent)
     with _atomic(paths["audit.csv"]) as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for finding in data["findings"]:
-            writer.writerow({k: ("" if finding.get(k) is None else finding.get(k)) for k in CSV_COLUMNS})
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(["" if finding.get(k) is None else finding[k] for k in CSV_COLUMNS]
+                         for finding in data["findings"])
     with _atomic(paths["audit.html"]) as fh:
         fh.writelines(html_report(result, data, stream=True))
     return paths
