@@ -482,6 +482,12 @@ def test_faq_extraction():
     ]
     assert faq.extract_faq("<h2>FAQ</h2><p>No questions here.</p>", ["FAQ"]) == []
     assert faq.extract_faq("<p>No headings</p>", ["FAQ"]) == []
+    # Headings with markup, entities or typographic quotes are still found (the quick skip looks at words).
+    marked = "<h2><em>Questions</em> &amp; Answers</h2><h3>Open Sundays?</h3><p>Yes.</p>"
+    assert [q.name for q in faq.extract_faq(marked, ["Questions & answers"])] == ["Open Sundays?"]
+    curly = "<h2>Baker&rsquo;s FAQ</h2><h3>Why rye?</h3><p>Flavor.</p>"
+    assert [q.name for q in faq.extract_faq(curly, ["Baker's FAQ"])] == ["Why rye?"]
+    assert faq.extract_faq("<h2>Prices</h2><h3>Why rye?</h3><p>Flavor.</p>", ["FAQ"]) == []
 
 
 def test_the_structured_data_checks_can_fail():

@@ -29,14 +29,34 @@ def _text(element) -> str:
     return _SPACE.sub(" ", element.text_content()).strip()
 
 
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _is_faq_heading(text: str, headings) -> bool:
-    wanted = {h.strip().lower().rstrip(":?") for h in headings}
-    return text.strip().lower().rstrip(":?") in wanted
+    """The heading is one of ``headings`` (case, a trailing : or ? and smart quotes aside)."""
+    def norm(value: str) -> str:
+        return value.translate(_STRAIGHT).strip().lower().rstrip(":?")
+
+    return norm(text) in {norm(h) for h in headings}
+
+
+def _may_have_heading(html: str, headings) -> bool:
+    """False when no FAQ heading can be in ``html``: each heading's longest word is absent.
+
+    Entities and markup only replace punctuation and wrap words, so a heading's
+    words stay visible in the HTML; this spares parsing pages without an FAQ.
+    """
+    lower = html.lower()
+    for heading in headings:
+        words = re.findall(r"\w+", str(heading).lower())
+        if not words or max(words, key=len) in lower:
+            return True
+    return False
 
 
 def extract_faq(html: str, headings) -> list[Question]:
     """The questions of the first FAQ section in ``html``, in order ([] if none)."""
-    if not html or "<h2" not in html:
+    if not html or "<h2" not in html or not _may_have_heading(html, headings):
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     questions: list[Question] = []
