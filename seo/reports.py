@@ -66,12 +66,15 @@ def _write_json(fh, value, indent: int | None) -> None:
     fh.write("\n")
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(value, ensure_ascii=False) does, minus its set-up
+
+
 def _write_compact(fh, value, depth: int = 0) -> None:
     """The document's outer dicts and lists piece by piece; each item of a long list in one go."""
     if isinstance(value, _Items) or (isinstance(value, list) and len(value) > 64):
         fh.write("[")
         for i, item in enumerate(value):
-            fh.write(f"{', ' if i else ''}{json.dumps(item, ensure_ascii=False)}")
+            fh.write(f"{', ' if i else ''}{_encode(item)}")
         fh.write("]")
     elif depth < 3 and isinstance(value, dict) and all(isinstance(key, str) for key in value):
         fh.write("{")
