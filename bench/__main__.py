@@ -31,6 +31,8 @@ NOTES = [
     "Plain Pelican uses its default theme (Mainstreet's theme needs the plugins); Hugo uses minimal layouts "
     "(bench/make_corpus.py) with the same URLs, lists, taxonomies and RSS feeds.",
     "The advertools crawl fetches from `python -m mainstreet serve` on loopback; the server's own CPU is not counted.",
+    "A Mainstreet rebuild replaces output/ with two renames and deletes the replaced folder in a detached process "
+    "after it exits; that deletion (disk-bound here) is not in the rebuild's time and overlaps the next command.",
 ]
 
 
