@@ -12,6 +12,7 @@ Exit codes: 0 measured, 1 a measured command failed, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --posts and --repeats must be at least 1", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="mainstreet-bench-") as tmp:
+        # linkchecker started as root drops to 'nobody', which must be able to read the built sites.
+        os.chmod(tmp, 0o755)
         work = Path(args.work).resolve() if args.work else Path(tmp)
         results = Path(args.results).resolve() if args.results else (HERE if full else HERE.parent / "reports" / "bench")
         results.mkdir(parents=True, exist_ok=True)
