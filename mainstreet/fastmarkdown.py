@@ -34,7 +34,6 @@ _APPLY = getattr(InlineProcessor, "_InlineProcessor__applyPattern", None)
 _HANDLE = "_InlineProcessor__handleInline"
 
 
-
 def _needles() -> dict[str, tuple[str, ...]]:
     """Expression source -> texts of which every match contains at least one.
 
@@ -94,9 +93,7 @@ def _checker(pattern):
     if not isinstance(pattern, InlinePattern):
         return None  # an old-style Pattern: always tried
     needles = NEEDLES.get(getattr(pattern, "pattern", None))
-    if needles is None:
-        return pattern.getCompiledRegExp()
-    if len(needles) > 2:
+    if needles is None or len(needles) > 2:
         return pattern.getCompiledRegExp()
     return needles[0] if len(needles) == 1 else needles  # one text, or a pair (em_strong: * or _)
 

@@ -190,7 +190,8 @@ def _merge(writer, calls, results, collector, recorder) -> None:
     # in call order, with Pelican's own bookkeeping, which raises, skips or
     # overrides exactly as it does serially.
     again = sorted({index for index, filename, _ in opened if filename in clashing})
-    theirs = {filename for index, filename, _ in opened if index in set(again)}
+    redone = set(again)
+    theirs = {filename for index, filename, _ in opened if index in redone}
     writer.opened = None
     writer._written_files.update(set(counts) - theirs)
     for index in again:

@@ -123,14 +123,20 @@ class _UrlListHeader(UnstructuredHeader):
     """
 
     def fold(self, *, policy):
-        value = str(self)
-        parts = re.split(r"(?<=>),\s*(?=<)", value)
-        if not _HEADER_WORD.fullmatch("".join(parts)):
-            return super().fold(policy=policy)
-        line = f"{self.name}: {', '.join(parts)}"
-        if len(line) <= (policy.max_line_length or 998):
-            return line + policy.linesep
-        return f"{self.name}: " + f",{policy.linesep} ".join(parts) + policy.linesep
+        parts = re.split(r"(?<=>),\s*(?=<)", str(self))
+        folded = url_list_header(self.name, parts, policy.linesep, policy.max_line_length)
+        return folded if folded is not None else super().fold(policy=policy)
+
+
+def url_list_header(name: str, parts: list[str], linesep: str, max_line_length: int | None) -> str | None:
+    """``name: <URL>, <URL>`` on one line, or folded between the URLs; None when a part is not
+    plain printable ASCII (then the email package's folding applies)."""
+    if not all(_HEADER_WORD.fullmatch(part) for part in parts):
+        return None
+    line = f"{name}: {', '.join(parts)}"
+    if len(line) <= (max_line_length or 998):
+        return line + linesep
+    return f"{name}: " + f",{linesep} ".join(parts) + linesep
 
 
 _HEADERS = HeaderRegistry()
@@ -280,14 +286,9 @@ class Edition:
         """``subscriber``'s copy, ready for SMTP: the same headers and parts as ``build_message``."""
         html_body, text_body = self.bodies(greeting, subscriber)
         https, mailto = unsubscribe_links(self.site, subscriber)
-        if _HEADER_WORD.fullmatch(https) and _HEADER_WORD.fullmatch(mailto):
-            # Written out, never as encoded words: RFC 2369 readers look for <URL> here.
-            unsubscribe = f"List-Unsubscribe: <{https}>, <{mailto}>\r\n"
-            if len(unsubscribe) > 80:
-                unsubscribe = f"List-Unsubscribe: <{https}>,\r\n <{mailto}>\r\n"
-            unsubscribe = unsubscribe.encode("ascii")
-        else:
-            unsubscribe = _fold("List-Unsubscribe", f"<{https}>, <{mailto}>")
+        # Written out, never as encoded words: RFC 2369 readers look for <URL> here.
+        unsubscribe = url_list_header("List-Unsubscribe", [f"<{https}>", f"<{mailto}>"], "\r\n", SMTP.max_line_length)
+        unsubscribe = unsubscribe.encode("ascii") if unsubscribe else _fold("List-Unsubscribe", f"<{https}>, <{mailto}>")
         mid = f"Message-ID: {message_id}\r\n"
         mid = mid.encode("ascii") if _HEADER_WORD.fullmatch(message_id) else _fold("Message-ID", message_id)
         return b"".join(
@@ -309,8 +310,6 @@ class Edition:
 
     def matches(self, message: EmailMessage, greeting: str, subscriber, message_id: str) -> bool:
         """Whether this edition's copy for ``subscriber`` says what ``message`` (from build_message) says."""
-        import email
-
         fast = email.message_from_bytes(self.message(greeting, subscriber, message_id), policy=SMTP)
         for name in ("Subject", "From", "To", "Reply-To", "Date", "Message-ID", "List-Id", "List-Unsubscribe",
                      "List-Unsubscribe-Post", "MIME-Version"):

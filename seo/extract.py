@@ -168,7 +168,7 @@ def _read_head(head, page_url, site_path, page: Page, shared: dict | None = None
             robots.append(content.lower())
         elif name.startswith(("og:", "twitter:", "article:")) and name not in page.og:
             content = content.strip()
-            page.og[_share(shared, name)] = _share(shared, content) if shared is not None else content
+            page.og[_share(shared, name)] = _share(shared, content)
         elif (attrs.get("http-equiv") or "").lower() == "refresh":
             match = _REFRESH.match(content)
             if match:
@@ -209,6 +209,8 @@ def _share(shared: dict | None, value):
     if len(shared) < _SHARED_MAX:
         shared[value] = value
     return value
+
+
 _HREF_TAGS = frozenset({"a", "area", "link"})
 
 
@@ -241,12 +243,10 @@ def _read_links(tree, base, site_path, page: Page, in_content: set[int], shared_
             continue
         href = attrs.get("href") if tag in _HREF_TAGS else attrs.get("src")
         href = href.strip() if href else ""
-        if not href:
-            if tag == "img":
-                page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content))
-            continue
         if tag == "img":
             page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content))
+        if not href:
+            continue
         lowered = href[:12].lower()
         if lowered.startswith(_NOT_LINKS):
             if lowered.startswith("tel:"):
