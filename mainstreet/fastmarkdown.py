@@ -24,8 +24,7 @@ The build adds the extension (``BUILD_FAST_MARKDOWN``, on by default).
 from __future__ import annotations
 
 from markdown import inlinepatterns, util
-from markdown.extensions import Extension
-from markdown.extensions import smarty
+from markdown.extensions import Extension, smarty
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
@@ -107,26 +106,26 @@ class FastInlineProcessor(InlineProcessor):
         self._fast_checks = [_checker(p) for p in self._fast_patterns]
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
+    def _InlineProcessor__handleInline(self, data: str, pattern_index: int = 0) -> str:  # noqa: N802
         # The loop of InlineProcessor.__handleInline, plus the early skip.
         if not isinstance(data, util.AtomicString):
             patterns, checks = self._fast_patterns, self._fast_checks
             start = 0
             count = len(patterns)
-            while patternIndex < count:
-                check = checks[patternIndex]
+            while pattern_index < count:
+                check = checks[pattern_index]
                 kind = type(check)
                 if (check is not None) and (
                     data.find(check, start) < 0 if kind is str
                     else check.search(data, start) is None if kind is not tuple
                     else data.find(check[0], start) < 0 and data.find(check[1], start) < 0
                 ):
-                    patternIndex += 1  # what __applyPattern returns for no match: (data, False, 0)
+                    pattern_index += 1  # what __applyPattern returns for no match: (data, False, 0)
                     start = 0
                     continue
-                data, matched, start = _APPLY(self, patterns[patternIndex], data, patternIndex, start)
+                data, matched, start = _APPLY(self, patterns[pattern_index], data, pattern_index, start)
                 if not matched:
-                    patternIndex += 1
+                    pattern_index += 1
         return data
 
 
