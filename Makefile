@@ -43,8 +43,12 @@ serve: $(STAMP)  ## build, then serve the site on http://localhost:8000/
 livereload: $(STAMP)  ## serve and rebuild on every change
 	$(BIN)/invoke livereload
 
-clean:  ## remove output/ and caches (keeps .venv and node_modules)
-	rm -rf output .output-cache reports .pytest_cache .ruff_cache
+# Output folders and what killed builds left go through `mainstreet clean`, which
+# keeps the folders of a build that is still running.
+clean:  ## remove output/, output-production/, reports and caches (keeps .venv and node_modules)
+	@if test -x $(BIN)/python; then $(BIN)/python -m mainstreet clean; \
+	else rm -rf output output-production .output-cache .output-production-cache; fi
+	rm -rf reports .pytest_cache .ruff_cache
 
 lock:  ## re-pin every dependency from pyproject.toml into requirements.lock
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

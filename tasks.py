@@ -11,6 +11,8 @@ CONFIG = {
     "settings": str(ROOT / "pelicanconf.py"),
     "publish_settings": str(ROOT / "publishconf.py"),
     "output": str(ROOT / "output"),
+    # Where publishconf.py builds (OUTPUT_PATH), so output/ keeps the local preview.
+    "production_output": str(ROOT / "output-production"),
     # The build's Markdown cache, beside output/ (mainstreet/prerender.py).
     "cache": str(ROOT / ".output-cache"),
     "reports": str(ROOT / "reports"),
@@ -30,8 +32,9 @@ def build(c, settings=CONFIG["settings"], now=""):
 
 @task
 def clean(c):
-    """Remove output/ and the build cache."""
-    c.run(f"rm -rf {shlex.quote(CONFIG['output'])} {shlex.quote(CONFIG['cache'])}")
+    """Remove output/, output-production/, their build caches and what killed builds left (not a running build's)."""
+    folders = " ".join(shlex.quote(CONFIG[key]) for key in ("output", "production_output"))
+    c.run(f"{PY} -m mainstreet clean {folders} --reports {shlex.quote(CONFIG['reports'])}")
 
 
 @task(pre=[clean, build])

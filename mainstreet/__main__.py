@@ -1,4 +1,4 @@
-"""Command line: ``python -m mainstreet build|calendar|serve|livereload``.
+"""Command line: ``python -m mainstreet build|calendar|serve|livereload|publish|clean``.
 
 Exit codes: 0 success, 1 the build found problems (each printed as
 ``file:line: message``), 2 the command was used wrongly.
@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("directory", nargs="?", default=str(ROOT / "output"))
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("-p", "--port", type=int, default=8000, help="port (0 picks a free one)")
+    cl = sub.add_parser("clean", help="remove output folders, their caches and what killed builds left")
+    cl.add_argument("outputs", nargs="*", default=[str(ROOT / "output"), str(ROOT / "output-production")],
+                    help="output folders (default: output and output-production)")
+    cl.add_argument("--reports", default=str(ROOT / "reports"),
+                    help="reports folder whose stale staging folders go too (default: reports)")
     p = sub.add_parser("publish", help="production build, audit gate, then deploy (nothing on failure)")
     add_publish_arguments(p)
     lr = sub.add_parser("livereload", help="build, serve and rebuild on change")
@@ -96,12 +101,19 @@ def main(argv: list[str] | None = None) -> int:
             from .publish import run as run_publish
 
             return run_publish(args)
+        if args.command == "clean":
+            from .build import clean
+
+            removed = clean([Path(name) for name in args.outputs], Path(args.reports))
+            print(f"Removed {', '.join(removed) if removed else 'nothing'}", file=sys.stderr)
+            return 0
         if args.command == "serve":
             return _serve(Path(args.directory), args.host, args.port)
         if args.command == "livereload":
             return _livereload(args.settings, args.host, args.port)
     except BuildError as exc:
-        print(f"Build failed: {len(exc.problems)} problem(s); output/ was left as it was.", file=sys.stderr)
+        note = getattr(exc, "output_note", None) or "output/ was left as it was"
+        print(f"Build failed: {len(exc.problems)} problem(s); {note}.", file=sys.stderr)
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return exc.exit_code

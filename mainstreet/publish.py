@@ -400,7 +400,9 @@ def run(args) -> int:
         publish(args.to, args.settings, output=args.output, reports=args.reports, now=args.now,
                 remote=args.remote, dry_run=args.dry_run, echo=echo)
     except BuildError as exc:
-        echo(f"Build failed: {len(exc.problems)} problem(s); nothing was deployed.")
+        note = getattr(exc, "output_note", None)
+        echo(f"Build failed: {len(exc.problems)} problem(s); nothing was deployed"
+             + (f" ({note})." if note else "."))
         for problem in exc.problems:
             echo(f"error: {problem}")
         return exc.exit_code

@@ -162,4 +162,5 @@ def test_the_replaced_output_is_deleted_after_the_build_and_leftovers_next_time(
     assert not (output / "marker.txt").exists()
     # The previous output/ (with marker.txt) and the stale folder are removed in the background.
     assert _wait_until_gone(".output-previous-*", project) == []
+    assert _wait_until_gone(".output-removing-*", project) == []
     assert (output / "blog" / "keep-fresh" / "index.html").is_file()
