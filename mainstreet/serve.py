@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import logging
+import urllib.parse
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -12,6 +13,19 @@ logger = logging.getLogger(__name__)
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a built site the way a static host does, including 404.html."""
+
+    def send_head(self):
+        """A path no file can have (a NUL byte) is the client's mistake: 400, not a dropped connection."""
+        path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0], errors="surrogatepass")
+        if "\x00" in path:
+            self.send_error(400, "Bad request: the path contains a NUL byte")
+            return None
+        try:
+            return super().send_head()
+        except ValueError as exc:  # other paths the file system refuses outright
+            logger.info("bad request path %r: %s", self.path, exc)
+            self.send_error(400, "Bad request: no file can have this path")
+            return None
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"

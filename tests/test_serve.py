@@ -50,3 +50,12 @@ def test_unknown_url_gets_the_sites_404_page(server):
 
 def test_binds_loopback_only(server):
     assert server.server_address[0] == "127.0.0.1"
+
+
+@pytest.mark.parametrize("path", ["/%00", "/blog/%00/", "/index.html%00.txt"])
+def test_a_nul_byte_in_the_path_is_a_bad_request(server, capfd, path):
+    response, _ = get(server, path)
+    assert response.status == 400
+    assert "Traceback" not in capfd.readouterr().err
+    # The server still answers afterwards.
+    assert get(server, "/blog/first-loaf/")[0].status == 200
