@@ -98,10 +98,12 @@ def audit(c, online="", check_external=False, fail_on="error", now=""):
     "send": "deliver over SMTP (MAINSTREET_SMTP_* environment variables); without it, previews only",
     "now": "run as if it were this ISO date/time",
     "subscribers": "subscriber CSV (default: $MAINSTREET_SUBSCRIBERS or private/subscribers.csv)",
+    "fresh-start": "send although state/newsletter.jsonl exists but is empty (only if nothing was ever sent)",
 })
-def newsletter(c, send=False, now="", subscribers=""):
+def newsletter(c, send=False, now="", subscribers="", fresh_start=False):
     """Newsletter issue and sequence emails: previews in reports/newsletter/, --send delivers them."""
     extra = " --send" if send else ""
+    extra += " --fresh-start" if fresh_start else ""
     extra += f" --now {shlex.quote(now)}" if now else ""
     extra += f" --subscribers {shlex.quote(subscribers)}" if subscribers else ""
     c.run(f"{PY} -m outreach newsletter -s {shlex.quote(CONFIG['settings'])}{extra}", pty=False)

@@ -3,7 +3,8 @@
 Exit codes: 0 done; 1 done, but something needs attention (a refused recipient,
 a post refused for export, the SMTP server went away: each is printed, and the
 next run retries); 2 an input is unusable (settings, feeds, manifest, subscriber
-CSV header, environment): nothing was sent or scheduled.
+CSV header, environment, a ledger line, an empty ledger file): nothing was sent or
+scheduled.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("newsletter", parents=[common], help="preview (or --send) the newsletter and sequence emails")
     n.add_argument("--send", action="store_true", help="deliver over SMTP (MAINSTREET_SMTP_* environment variables)")
+    n.add_argument(
+        "--fresh-start", action="store_true",
+        help="send although the ledger file exists but is empty (only if nothing was ever sent from it)",
+    )
     n.add_argument("--subscribers", help="subscriber CSV (default: $MAINSTREET_SUBSCRIBERS or private/subscribers.csv)")
 
     s = sub.add_parser("social", parents=[common], help="schedule new posts and write the Buffer/Hootsuite/ICS exports")
@@ -72,7 +77,7 @@ def newsletter(args) -> int:
         site, now=now, manifest=manifest, subscribers=subscribers_path(args.subscribers, site.root),
         state_dir=state, reports_dir=reports / "newsletter", output=output,
     )
-    report = letter.run(send=args.send, mailer=Mailer(config) if config else None)
+    report = letter.run(send=args.send, mailer=Mailer(config) if config else None, fresh_start=args.fresh_start)
     out = sys.stdout
     if report.issue:
         print(f"Issue {report.issue}:", file=out)

@@ -21,10 +21,44 @@ from pathlib import Path
 from .errors import InputError
 
 
+def invalid_record(path: Path, line: int, what: str) -> InputError:
+    """The error for line ``line`` of a ledger that is not a record it could have written."""
+    return InputError(f"{path}:{line}: not a valid ledger record ({what}); restore the file from git")
+
+
+def parse_records(data: bytes, path: Path) -> tuple[list[int], list[dict]]:
+    """(line numbers, records) of the complete lines of ``data``; InputError names a line that is not
+    a JSON object. A torn last line (no newline) is left out."""
+    lines, records = [], []
+    for number, line in enumerate(data[: data.rfind(b"\n") + 1].splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise invalid_record(path, number, "not JSON") from None
+        if not isinstance(record, dict):
+            raise invalid_record(path, number, f"{_json_kind(record)}, not a JSON object")
+        lines.append(number)
+        records.append(record)
+    return lines, records
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    return {list: "an array", str: "a string"}.get(type(value), "a number")
+
+
 class Ledger:
+    """One append-only JSON Lines file, locked while open."""
+
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.records: list[dict] = []
+        self.lines: list[int] = []  # the line of each record read from the file
         self._fh = None
         self._syncer: _Syncer | None = None
 
@@ -45,19 +79,16 @@ class Ledger:
             self._fh.close()
             self._fh = None
             raise InputError(f"{self.path} is in use by another run; wait for it to finish") from None
-        data = self._fh.read()
-        good = data.rfind(b"\n") + 1
-        if good < len(data):  # a torn last line from a crash mid-write
-            self._fh.truncate(good)
-            os.fsync(self._fh.fileno())
-        self.records = []
-        for number, line in enumerate(data[:good].splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                self.records.append(json.loads(line))
-            except ValueError:
-                raise InputError(f"{self.path}:{number}: not a JSON record; restore the file from git") from None
+        try:
+            data = self._fh.read()
+            good = data.rfind(b"\n") + 1
+            if good < len(data):  # a torn last line from a crash mid-write
+                self._fh.truncate(good)
+                os.fsync(self._fh.fileno())
+            self.lines, self.records = parse_records(data, self.path)
+        except BaseException:
+            self.close()
+            raise
         self._fh.seek(0, os.SEEK_END)
 
     def append(self, record: dict) -> None:

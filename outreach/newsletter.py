@@ -53,7 +53,7 @@ from pathlib import Path
 
 from .delivery import Mailer, RateLimiter, RecipientRefusedError
 from .errors import InputError
-from .ledger import Ledger
+from .ledger import Ledger, invalid_record, parse_records
 from .mail import Edition, Placeholders, Renderer, build_message, sender
 from .posts import Post, manifest_sources, read_posts
 from .sequences import Step, content_relative_sources, read_steps
@@ -98,10 +98,15 @@ class LedgerState:
     key_check: str | None = None
 
     @classmethod
-    def from_records(cls, records: list[dict]) -> LedgerState:
+    def from_records(cls, records: list[dict], path: Path | None = None, lines: list[int] | None = None) -> LedgerState:
+        """The state the ledger's records describe; InputError names a record of the wrong shape."""
         state = cls()
-        for record in records:
-            kind = record.get("type")
+        for index, record in enumerate(records):
+            problem = record_problem(record)
+            if problem:
+                line = lines[index] if lines else index + 1
+                raise invalid_record(path or Path(LEDGER_NAME), line, problem)
+            kind = record["type"]
             if kind == "ledger":
                 state.key_check = record.get("key_check")
             elif kind == "issue":
@@ -160,16 +165,63 @@ def edition_posts(posts: list[Post], segments: tuple[str, ...], limit: int) -> l
     return [p for p in posts if newsletter_eligible(p) and (p.general or p.segment in segments)][:limit]
 
 
+# What each kind of record must hold: key -> (type, required).
+_SHAPES = {
+    "ledger": {"version": (int, False), "key_check": (str, False)},
+    "issue": {"issue": (str, True), "at": (str, True), "posts": (list, True), "seen": (list, True), "first": (bool, False)},
+    "sent": {"campaign": (str, True), "subscriber": (str, True), "day": (str, False)},
+    "failed": {"campaign": (str, True), "subscriber": (str, True)},
+}
+_TYPE_NAMES = {int: "a number", str: "a string", list: "a list", bool: "true or false"}
+
+
+def record_problem(record: dict) -> str | None:
+    """Why ``record`` is not a newsletter ledger record this module writes, or None."""
+    kind = record.get("type")
+    if kind not in _SHAPES:
+        return f"type {kind!r}; expected one of {', '.join(_SHAPES)}"
+    for key, (expected, required) in _SHAPES[kind].items():
+        if key not in record or record[key] is None:
+            if required:
+                return f"a {kind} record without {key!r}"
+            continue
+        value = record[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            return f"{key!r} of a {kind} record is {json.dumps(value)[:40]}, not {_TYPE_NAMES[expected]}"
+    if kind == "issue":
+        if not all(isinstance(post, str) for post in (*record["posts"], *record["seen"])):
+            return "an issue record whose posts or seen are not all strings"
+        try:
+            dt.datetime.fromisoformat(record["at"])
+        except ValueError:
+            return f"'at' of an issue record is {record['at'][:40]!r}, not an ISO date-time"
+    return None
+
+
+def ledger_is_empty(path: Path) -> bool:
+    """True when the ledger file exists but holds no record (0 bytes, blank lines, a torn line only)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return False
+    return not data[: data.rfind(b"\n") + 1].strip()
+
+
+def empty_ledger_error(path: Path) -> InputError:
+    return InputError(
+        f"{path}:1: the ledger is empty, but the file exists (a truncated file or a bad merge?), and with "
+        "no history every subscriber would get every issue again; restore it from git "
+        f"(git log -p -- {path.name} shows its history), or, if nothing was ever sent from it, "
+        "run again with --fresh-start (invoke newsletter --send --fresh-start)"
+    )
+
+
 def read_state(path: Path) -> LedgerState:
     """The ledger's state without locking or creating it (for previews)."""
     if not path.is_file():
         return LedgerState()
-    records = []
-    data = path.read_bytes()
-    for line in data[: data.rfind(b"\n") + 1].splitlines():
-        if line.strip():
-            records.append(json.loads(line))
-    return LedgerState.from_records(records)
+    lines, records = parse_records(path.read_bytes(), path)
+    return LedgerState.from_records(records, path, lines)
 
 
 def plan_issue(posts: list[Post], state: LedgerState, now: dt.datetime) -> Issue | None:
@@ -355,12 +407,19 @@ class Newsletter:
 
     # --- the run ---------------------------------------------------------------
 
-    def run(self, send: bool, mailer: Mailer | None = None, limiter: RateLimiter | None = None) -> Report:
+    def run(
+        self, send: bool, mailer: Mailer | None = None, limiter: RateLimiter | None = None, fresh_start: bool = False
+    ) -> Report:
+        """Preview, or (``send``) deliver; ``fresh_start`` lets an existing but empty ledger start over."""
         people = read_subscribers(self.subscribers_path, self.site.segments)
         self.report.skipped_rows = [str(row) for row in people.skipped]
+        empty = ledger_is_empty(self.ledger_path) and not fresh_start
         if not send:
             state = read_state(self.ledger_path)
             self._check_key(state)
+            if empty:
+                logger.warning("%s", empty_ledger_error(self.ledger_path))
+                self.report.notes.append("the ledger file is empty: --send refuses until it is restored or run with --fresh-start")
             issue = plan_issue(self.posts, state, self.now)
             self.report.issue = issue.id if issue else None
             if issue is None:
@@ -373,10 +432,12 @@ class Newsletter:
 
         if mailer is None:
             raise InputError("--send needs an SMTP server")
+        if empty:  # checked before the ledger is opened: nothing is written to it
+            raise empty_ledger_error(self.ledger_path)
         limiter = limiter or RateLimiter(self.site.newsletter["rate_per_minute"])
         from_addr = parseaddr(sender(self.site))[1]
         with Ledger(self.ledger_path) as ledger:
-            state = LedgerState.from_records(ledger.records)
+            state = LedgerState.from_records(ledger.records, self.ledger_path, ledger.lines)
             self._check_key(state)
             if state.key_check is None:
                 ledger.append({"type": "ledger", "version": LEDGER_VERSION, "key_check": key_check()})
