@@ -14,6 +14,9 @@ output/, each reported as ``file:line: what is wrong; how to fix it``:
   outside content/, and ``{static}``/``{attach}`` links to files outside
   content/ (Pelican would copy those to the same relative place outside
   output/, and publish a file that was never meant to be public).
+* A tag, category or author whose name slugifies to nothing (``Tags: 🎂``)
+  gets a stable, readable slug from its code points (``tag-1f382``) instead of
+  an empty one (links to ``/blog/tag//``, every such tag merged into one).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import fnmatch
 import logging
 import os
 import re
+import unicodedata
 
 from .errors import Problem
 from .sources import display_path, metadata_line, project_path
@@ -282,9 +286,53 @@ def refuse_static_outside_content(generator) -> None:
         generator.context["staticfiles"] = [sc for sc in generator.context["staticfiles"] if sc not in escaping]
 
 
+# --- Names that slugify to nothing ----------------------------------------------
+
+
+def fallback_slug(kind: str, name: str) -> str:
+    """The slug of a name with no letters or digits: its code points, ``tag-1f382`` for 🎂.
+
+    Stable across builds and machines; combining marks and format characters
+    (emoji variation selectors, zero-width joiners) are left out, so ❤ and ❤️
+    share one page.
+    """
+    points = [f"{ord(ch):x}" for ch in str(name)
+              if not ch.isspace() and unicodedata.category(ch) not in ("Mn", "Me", "Cf")]
+    return "-".join([kind, *points])
+
+
+def install_slug_fallback() -> None:
+    """Give Pelican's tags, categories and authors fallback_slug when their slug would be empty.
+
+    Pelican compares and hashes these by slug, so the fallback must be there
+    from the first use of the slug on: both the slug property and the key
+    Pelican compares names with get it (idempotent).
+    """
+    from pelican.urlwrappers import URLWrapper
+
+    if getattr(URLWrapper, "_mainstreet_slug_fallback", False):
+        return
+    pelican_slug = URLWrapper.slug
+    pelican_key = URLWrapper._normalize_key
+
+    def normalize_key(self, key):
+        return pelican_key(self, key) or fallback_slug(type(self).__name__.lower(), key)
+
+    def slug(self):
+        if self._slug is None and self._slug_from_name:
+            self._slug = normalize_key(self, self.name)
+        return pelican_slug.fget(self)
+
+    URLWrapper._normalize_key = normalize_key
+    URLWrapper.slug = property(slug, pelican_slug.fset, doc="the slug; never empty for a non-empty name")
+    URLWrapper._mainstreet_slug_fallback = True
+
+
 def connect() -> None:
     """Connect the receivers (idempotent: blinker keeps one connection per function)."""
     from pelican import signals
+
+    install_slug_fallback()
 
     signals.content_object_init.connect(check_content)
     signals.static_generator_finalized.connect(refuse_static_outside_content)
