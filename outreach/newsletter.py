@@ -293,7 +293,8 @@ class Newsletter:
         }
 
     def _greeting(self, subscriber: Subscriber) -> str:
-        first = subscriber.name.split()[0] if subscriber.name.strip() else ""
+        """ "Hi John," from the subscriber's first name, or the fallback greeting when there is none."""
+        first = subscriber.greeting_name
         conf = self.site.newsletter
         return conf["greeting"].format(name=first) if first else conf["greeting_fallback"]
 
@@ -354,7 +355,7 @@ class Newsletter:
         from .mail import unsubscribe_links
 
         unsubscribe, _ = unsubscribe_links(self.site, subscriber)
-        body = personalise(step.body_html, self._greeting(subscriber) if subscriber.name.strip() else None)
+        body = personalise(step.body_html, self._greeting(subscriber) if subscriber.greeting_name else None)
         context = {
             "subject": step.subject,
             "preheader": _shorten(_plain(_GREETING.sub("", body, count=1)), 140),

@@ -4,7 +4,10 @@ Header (any order, extra columns ignored)::
 
     email,name,segments,consent,consent_date,joined,unsubscribed
 
-``segments`` are keys of SEGMENTS separated by ``;`` (empty: general news only),
+and optionally ``first_name``, the name a greeting uses ("Hi John,"); without it the
+greeting takes the first word of ``name``, or of what follows the comma of a name
+written "Smith, John". ``segments`` are keys of SEGMENTS separated by ``;`` (empty:
+general news only; ``all``: every segment),
 ``consent`` is ``yes`` or ``no``, dates are ISO (``2026-03-01``), ``unsubscribed``
 is empty or the ISO date of the unsubscription. A bad row is skipped with its
 line number and the reason; it never stops the run and never gets mail.
@@ -27,6 +30,13 @@ from pathlib import Path
 from .errors import InputError
 
 COLUMNS = ("email", "name", "segments", "consent", "consent_date", "joined", "unsubscribed")
+OPTIONAL_COLUMNS = ("first_name",)
+#: A subscriber's segment that means every key of SEGMENTS (as ``Segment: all`` in the calendar).
+ALL_SEGMENTS = "all"
+# Name suffixes that follow a comma without being a first name: "John Smith, Jr.".
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "dds", "cpa"}
+# Punctuation a greeting must not carry over from a name cell ("Cher," -> "Cher").
+_EDGE_PUNCTUATION = " ,;:"
 DEFAULT_PATH = "private/subscribers.csv"
 ENV_PATH = "MAINSTREET_SUBSCRIBERS"
 ENV_KEY = "MAINSTREET_LEDGER_KEY"
@@ -48,13 +58,29 @@ class Subscriber:
     joined: dt.date
     unsubscribed: dt.date | None
     key: str = ""
+    first_name: str = ""
+
+    @property
+    def greeting_name(self) -> str:
+        """The name a greeting uses: ``first_name``, else the first name in ``name``; "" when there is none."""
+        first = _printable(self.first_name).strip(_EDGE_PUNCTUATION)
+        if first:
+            return first
+        name = _printable(self.name)
+        before, comma, after = name.partition(",")
+        if comma and after.strip(_EDGE_PUNCTUATION + ".").lower() not in _SUFFIXES | {""}:
+            name = after  # "Smith, John": the first name follows the comma
+        else:
+            name = before or after
+        words = name.replace(",", " ").split()
+        return words[0].strip(_EDGE_PUNCTUATION) if words else ""
 
     @property
     def display_name(self) -> str:
         """The name as a header can hold it: a line break (a quoted CSV cell) or other control character is a space."""
         if self.name.isprintable():
             return self.name
-        return " ".join("".join(c if c.isprintable() else " " for c in self.name).split())
+        return _printable(self.name)
 
     @property
     def display(self) -> str:
@@ -92,6 +118,11 @@ class SubscriberList:
     path: Path
     subscribers: list[Subscriber] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line: a line break or other control character is a space, runs of spaces one."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def subscribers_path(option: str | None, root: Path) -> Path:
@@ -172,17 +203,20 @@ def read_subscribers(path: Path, segments: dict) -> SubscriberList:
 def _subscriber(row: dict, line: int, segments: dict) -> Subscriber:
     if None in row:
         raise ValueError("more cells than columns; quote values that contain commas")
-    cell = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    cell = {k: (row.get(k) or "").strip() for k in (*COLUMNS, *OPTIONAL_COLUMNS)}
     email = cell["email"]
     if not email:
         raise ValueError("no email address")
     if not _ADDRESS.match(email):
         raise ValueError(f"invalid email address {email!r}")
     keys = tuple(sorted({s.strip().lower() for s in cell["segments"].split(";") if s.strip()}))
+    if ALL_SEGMENTS in keys:
+        keys = tuple(sorted(segments))
     unknown = [k for k in keys if k not in segments]
     if unknown:
         raise ValueError(
-            f"unknown segment {', '.join(map(repr, unknown))}; expected keys of SEGMENTS: {', '.join(segments) or '(none)'}"
+            f"unknown segment {', '.join(map(repr, unknown))}; expected keys of SEGMENTS "
+            f"({', '.join(segments) or 'none'}) or {ALL_SEGMENTS}"
         )
     consent = cell["consent"].lower()
     if not consent:
@@ -196,4 +230,5 @@ def _subscriber(row: dict, line: int, segments: dict) -> Subscriber:
         raise ValueError("missing joined date; write it as YYYY-MM-DD")
     joined = _date(cell["joined"], "joined")
     unsubscribed = _date(cell["unsubscribed"], "unsubscribed") if cell["unsubscribed"] else None
-    return Subscriber(line, email, cell["name"], keys, consent == "yes", consent_date, joined, unsubscribed)
+    return Subscriber(line, email, cell["name"], keys, consent == "yes", consent_date, joined, unsubscribed,
+                      first_name=cell["first_name"])
