@@ -2,6 +2,8 @@
 
 `invoke publish` and the publish workflow build with this file
 (`invoke build --settings publishconf.py` does the same without deploying).
+Unless --output says otherwise, they build into output-production/
+(OUTPUT_PATH below), never over the local build in output/.
 """
 
 import os
@@ -20,6 +22,9 @@ PUBLIC_SITEURL = (os.environ.get("MAINSTREET_SITEURL") or PUBLIC_SITEURL).rstrip
 # Absolute links everywhere: feeds, emails and social cards copy them.
 SITEURL = PUBLIC_SITEURL
 RELATIVE_URLS = False
+# The production build has its own folder: its pages load their styles from
+# the public address, so output/ keeps the local build `invoke serve` shows.
+OUTPUT_PATH = "output-production"
 
 # Feeds: plugins/feeds writes every feed (FEEDS in pelicanconf.py) with
 # absolute links on PUBLIC_SITEURL; Pelican's own feed settings stay off.

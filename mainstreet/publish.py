@@ -2,12 +2,13 @@
 
 ``python -m mainstreet publish --to TARGET`` (``invoke publish``):
 
-1. builds the site with publishconf.py (atomically: a failed build leaves
-   output/ as it was);
+1. builds the site with publishconf.py into its own folder, output-production/
+   (its OUTPUT_PATH; output/ keeps the local build ``serve`` shows), atomically:
+   a failed build leaves that folder as it was;
 2. runs the SEO audit on the result (``python -m seo audit``) and stops when it
    finds anything at or above ``PUBLISH["fail_on"]`` (default: error), or
    when the audit cannot run at all;
-3. only then deploys output/ to TARGET:
+3. only then deploys that build (called output/ below) to TARGET:
 
    ``gh-pages``             commit output/ (plus .nojekyll, and CNAME for a
                             custom domain) to the gh-pages branch of a remote

@@ -326,3 +326,59 @@ def test_rsync_target_missing_rsync_is_reported(monkeypatch, site):
     monkeypatch.setattr(module.shutil, "which", lambda name: None)
     with pytest.raises(PublishError, match="needs rsync"):
         module._check_tools(Target("rsync", "web1:/var/www"), "seo", site / "publishconf.py")
+
+
+# --- the production build has its own folder -------------------------------------
+
+
+def test_publish_leaves_the_local_build_in_output_for_serve(tmp_path):
+    """The real publishconf.py: `publish` builds into output-production/, output/ stays the local build."""
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    from bs4 import BeautifulSoup
+
+    from mainstreet.serve import make_server
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("content", "calendar", "themes", "plugins"):
+        shutil.copytree(ROOT / name, project / name)
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy(ROOT / name, project / name)
+    environ = dict(os.environ, PYTHONPATH=str(ROOT))
+    for name in ("MAINSTREET_NOW", "MAINSTREET_SITEURL", "GITHUB_ACTIONS"):
+        environ.pop(name, None)
+
+    def command(*args):
+        done = subprocess.run([sys.executable, "-m", "mainstreet", *args, "--now", DEMO_NOW], cwd=project,
+                              env=environ, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    command("build", "-s", str(project / "pelicanconf.py"), "--reports", str(project / "reports"))
+    local = snapshot(project / "output")
+    deployed = tmp_path / "deployed"
+    command("publish", "--to", str(deployed), "-s", str(project / "publishconf.py"), "--reports", str(project / "reports"))
+    assert snapshot(project / "output") == local, "publish overwrote the local build in output/"
+    assert tree(deployed) == tree(project / "output-production")
+
+    def stylesheets(folder):
+        soup = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "lxml")
+        return [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+
+    assert stylesheets(project / "output-production")[0].startswith("https://")
+    # `serve` after `publish`: the page's styles load from the local server.
+    httpd = make_server(project / "output", "127.0.0.1", 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        for href in stylesheets(project / "output"):
+            assert not href.startswith("http"), href
+            with urllib.request.urlopen(urllib.parse.urljoin(base, href), timeout=10) as response:  # noqa: S310
+                assert response.status == 200
+                assert response.read()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
