@@ -32,7 +32,7 @@ from pathlib import Path
 
 from mainstreet.spreadsheet import safe_row
 
-from .ledger import Ledger
+from .ledger import Ledger, invalid_record
 from .posts import Post, read_posts
 from .settings import PLATFORMS, Site, parse_slot
 from .utm import with_utm
@@ -43,6 +43,8 @@ HOOTSUITE_COLUMNS = ("date", "message", "link")  # no header row
 BUFFER_COLUMNS = ("Text", "Image URL", "Tags", "Posting Time")
 SLOT_MINUTES = 15  # the length of a calendar event in schedule.ics
 SEARCH_DAYS = 366
+# The keys every scheduled record in the ledger holds (as _record writes them), each a string.
+SCHEDULED_KEYS = ("post", "platform", "at", "kind", "batch", "slug", "title", "text", "message", "link")
 
 # --- X's weighted length (twitter-text v3 configuration) ----------------------------
 
@@ -209,6 +211,7 @@ class Scheduler:
         batch = self.now.isoformat(timespec="minutes")
         result = Result(batch)
         with Ledger(self.ledger_path) as ledger:
+            self._check_records(ledger)
             rows = [r for r in ledger.records if r.get("type") == "scheduled"]
             taken = {(r["platform"], r["at"]) for r in rows}
             announced = {(r["post"], r["platform"]) for r in rows if r["kind"] == "new"}
@@ -254,6 +257,24 @@ class Scheduler:
             result.exported.setdefault(row["platform"], []).append(row)
         self.write_exports(result)
         return result
+
+    @staticmethod
+    def _check_records(ledger: Ledger) -> None:
+        """InputError, with its line, for a scheduled record of the wrong shape (hand-edited, a bad merge)."""
+        for line, record in zip(ledger.lines, ledger.records, strict=True):
+            if record.get("type") != "scheduled":
+                continue
+            missing = [k for k in SCHEDULED_KEYS if not isinstance(record.get(k), str)]
+            if missing:
+                raise invalid_record(ledger.path, line, f"a scheduled record without {', '.join(map(repr, missing))}")
+            if record["platform"] not in PLATFORMS:
+                raise invalid_record(ledger.path, line, f"platform {record['platform']!r}; expected one of {', '.join(PLATFORMS)}")
+            try:
+                aware = dt.datetime.fromisoformat(record["at"]).tzinfo is not None
+            except ValueError:
+                aware = False
+            if not aware:
+                raise invalid_record(ledger.path, line, f"'at' {record['at'][:40]!r} is not an ISO date-time with its offset")
 
     def _fill_with_evergreen(self, ledger, taken, start, batch, result) -> list[dict]:
         evergreen = [p for p in self.posts if p.evergreen and p.published <= self.now]

@@ -371,3 +371,19 @@ def test_every_formula_start_is_neutralised_in_both_csvs(start):
         for cells in rows:
             assert all(not c.startswith(FORMULA_STARTS) for c in cells), cells
             assert any(c == f"'{start}1+1" or c.startswith(f"'{start}1+1 ") for c in cells), cells
+
+
+@pytest.mark.parametrize("line", ["null", "[1, 2]", '{"type": "scheduled", "post": "https://x.example/p/"}',
+                                  "{not json"], ids=["null", "a list", "scheduled without platform", "garbage"])
+def test_a_social_ledger_line_of_the_wrong_shape_is_named_with_its_line(project, line):
+    assert social(project).returncode == 0
+    ledger = project.state / "social.jsonl"
+    with ledger.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+    before = ledger.read_bytes()
+    number = len(before.splitlines())
+    result = social(project)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert f"{ledger}:{number}: not a valid ledger record" in result.stderr
+    assert ledger.read_bytes() == before
