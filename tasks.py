@@ -64,12 +64,14 @@ def test(c, args=""):
 @task(help={
     "new_stubs": "write a draft post for each planned row without one (never overwrites a file)",
     "import_": "write the rows of a spreadsheet (CSV, e.g. an edited reports/calendar.csv) into calendar/*.md",
+    "prune": "with --import: remove the rows the CSV lacks from the calendar files it writes (each is listed)",
     "now": "as if it were this ISO date/time",
 })
-def calendar(c, new_stubs=False, import_="", now=""):
+def calendar(c, new_stubs=False, import_="", prune=False, now=""):
     """Build, then print the plan report; the views are reports/calendar.{html,ics,csv}."""
     extra = " --new-stubs" if new_stubs else ""
     extra += f" --import {shlex.quote(import_)}" if import_ else ""
+    extra += " --prune" if prune else ""
     extra += f" --now {shlex.quote(now)}" if now else ""
     c.run(f"{PY} -m mainstreet calendar -s {shlex.quote(CONFIG['settings'])}{extra}", pty=False)
 

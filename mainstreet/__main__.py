@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--new-stubs", action="store_true", help="write a draft post for each planned row without one")
     c.add_argument("--import", dest="import_csv", metavar="FILE.csv", help="write a spreadsheet's rows into calendar/")
     c.add_argument("--to", metavar="calendar/NAME.md", help="with --import: put every row into this file")
+    c.add_argument("--prune", action="store_true", help="with --import: remove rows the CSV lacks from the files it writes")
     c.add_argument("-v", "--verbose", action="store_true", help="show every file written")
     c.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 

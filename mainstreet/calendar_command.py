@@ -22,6 +22,21 @@ from .sources import display_path
 BUILD_RULES = ("calendar.disagreement", "calendar.held-by-plan", "calendar.duplicate-post")
 
 
+def print_import(change, cwd: str) -> None:
+    """What ``--import`` did to one calendar file: each removed row, then the counts."""
+    for row in change.removed:
+        print(f"Removed {row.where} {row.slug or '(no slug)'}: {row.title}")
+    shown = display_path(str(change.path), cwd)
+    counts = (
+        f"{change.added} added, {change.updated} updated, {change.unchanged} unchanged, "
+        f"{len(change.removed)} removed"
+    )
+    line = f"{shown}: {counts}" if change.written else f"{shown} is unchanged: {counts}"
+    if change.kept:
+        line += f"; {change.kept} row(s) not in the CSV kept (--prune would remove them)"
+    print(line)
+
+
 def run_calendar(args, print_built) -> int:
     from plugins.editorial.config import editorial_settings, project_folder, segment_labels, vocabulary
     from plugins.editorial.plan import read_plan
@@ -34,22 +49,24 @@ def run_calendar(args, print_built) -> int:
     folder = root / conf["path"]
     cwd = str(Path.cwd())
 
+    if getattr(args, "prune", False) and not args.import_csv:
+        print("error: --prune only works with --import FILE.csv; name the CSV whose rows the calendar files should keep", file=sys.stderr)
+        return 2
     if args.import_csv:
         source = Path(args.import_csv)
         if not source.is_file():
             print(f"error: {args.import_csv}: no such file", file=sys.stderr)
             return 2
         to = Path(args.to).resolve() if args.to else None
-        result = import_csv(source.resolve(), folder, root, vocabulary(settings, conf), to)
+        prune = bool(getattr(args, "prune", False))
+        result = import_csv(source.resolve(), folder, root, vocabulary(settings, conf), to, prune=prune)
         if result.problems:
             print(f"Import failed: {len(result.problems)} problem(s); nothing was written.", file=sys.stderr)
             for problem in result.problems:
                 print(f"error: {problem}", file=sys.stderr)
             return 1
-        for path, rows in result.written:
-            print(f"Imported {rows} row(s) into {display_path(str(path), cwd)}")
-        for path in result.unchanged:
-            print(f"{display_path(str(path), cwd)} is unchanged")
+        for change in result.files:
+            print_import(change, cwd)
         if result.skipped:
             print(f"Skipped {result.skipped} post(s) that are not in the plan (give them a Status to add them)")
 

@@ -4,12 +4,15 @@
   plan fields) for each row that has no post yet. It never overwrites or
   touches an existing file (files are created with exclusive mode).
 * ``import_csv`` reads a CSV export (reports/calendar.csv edited in a
-  spreadsheet, or any sheet with the plan's columns) and writes the rows back
-  into calendar/*.md tables. The derived columns of the export are dropped;
-  "Calendar file" and "Calendar line" put each row back into its file and
-  table. Unchanged rows keep their line exactly as written, prose and
-  headings stay, so export -> import changes nothing. Every row is checked
-  like the build checks the calendar; with any error nothing is written.
+  spreadsheet, or any sheet with the plan's columns) and adds or updates its
+  rows in calendar/*.md tables. A row updates the calendar row with its slug
+  (in its "Calendar file", else wherever the calendar has that slug); other
+  rows are added. Rows the CSV does not name stay, unless ``prune`` asks to
+  delete them (from the files the CSV writes to; each is reported). The
+  derived columns of the export are dropped, the ``'`` before formula-like
+  cells is taken off. Unchanged rows keep their line exactly as written,
+  prose and headings stay, so export -> import changes nothing. Every row is
+  checked like the build checks the calendar; with any error nothing is written.
 
 No Pelican needed: ``python -m mainstreet calendar`` calls these.
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mainstreet.manifest import CalendarFinding, Manifest
+from mainstreet.spreadsheet import unsafe_cell
 
 from .plan import COLUMNS, Row, Vocabulary, check_rows, display, inline_text, parse_calendar_text, split_lines
 from .views import DERIVED_COLUMNS
@@ -79,9 +83,21 @@ def new_stubs(rows: list[Row], manifest: Manifest, posts: Path) -> StubResult:
 
 
 @dataclass
+class FileImport:
+    """What an import did to one calendar file."""
+
+    path: Path
+    added: int = 0  # CSV rows the file did not have
+    updated: int = 0  # rows of the file the CSV changed
+    unchanged: int = 0  # rows of the file the CSV has as they are
+    kept: int = 0  # rows of the file the CSV does not name, left as written
+    removed: list[Row] = field(default_factory=list)  # rows the CSV does not name, deleted (--prune)
+    written: bool = False
+
+
+@dataclass
 class ImportResult:
-    written: list[tuple[Path, int]] = field(default_factory=list)  # file, rows
-    unchanged: list[Path] = field(default_factory=list)
+    files: list[FileImport] = field(default_factory=list)
     skipped: int = 0  # posts not in the plan (State "unplanned", no Status)
     problems: list[CalendarFinding] = field(default_factory=list)
 
@@ -90,27 +106,74 @@ class ImportResult:
 class _Imported:
     row: Row
     destination: Path
-    old_line: int | None  # where the row was in its calendar file
+    old_line: int | None  # where the export says the row was in its calendar file
+    match: Row | None = None  # the row of the calendar file it updates
+
+
+@dataclass
+class _CalendarFile:
+    text: str
+    tables: list
+    rows: list[Row]
 
 
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) of a CSV file; comma, semicolon or tab separated."""
+    """Header and (line, cells) of a CSV file; comma, semicolon or tab separated.
+
+    The ``'`` that reports/calendar.csv puts before a formula-like cell
+    (mainstreet.spreadsheet.safe_cell) is taken off again.
+    """
     text = path.read_text(encoding="utf-8-sig")
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    # Only the delimiter is guessed: the rest is the spreadsheet convention (a quote in a
+    # quoted cell is written twice), which a header line without quotes cannot show.
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     header = next(reader, [])
     records = []
     for cells in reader:
-        records.append((reader.line_num, cells))
-    return [h.strip() for h in header], records
+        records.append((reader.line_num, [unsafe_cell(cell) for cell in cells]))
+    return [unsafe_cell(h.strip()) for h in header], records
 
 
 def _cell(value: str) -> str:
     """A spreadsheet cell as a table cell: line breaks become <br>, outer spaces go."""
     return re.sub(r"\r\n|\r|\n", "<br>", value).strip()
+
+
+def _read_calendar(
+    calendar: Path, root: Path, vocabulary: Vocabulary, result: ImportResult, to: Path | None
+) -> dict[Path, _CalendarFile]:
+    """Every calendar/*.md (and the --to file) as it is now, its rows' slugs read.
+
+    The rows' own mistakes are the build's to report; a file that cannot be read
+    is a problem, since the import could not merge into it.
+    """
+    files: dict[Path, _CalendarFile] = {}
+    paths = sorted(p for p in Path(calendar).glob("*.md") if p.is_file())
+    if to is not None and Path(to).is_file() and Path(to).resolve() not in {p.resolve() for p in paths}:
+        paths.append(Path(to))
+    for path in paths:
+        shown = display(path, root)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            result.problems.append(
+                CalendarFinding(
+                    "calendar.file",
+                    "error",
+                    f"could not read this file ({exc})",
+                    "save it as UTF-8 text; the import must read every calendar file to merge rows",
+                    shown,
+                )
+            )
+            continue
+        tables, _ = parse_calendar_text(text, shown)
+        files[path.resolve()] = _CalendarFile(text, tables, [row for table in tables for row in table.rows])
+    check_rows([row for file in files.values() for row in file.rows], vocabulary)
+    return files
 
 
 def import_csv(
@@ -119,8 +182,15 @@ def import_csv(
     root: Path,
     vocabulary: Vocabulary,
     to: Path | None = None,
+    prune: bool = False,
 ) -> ImportResult:
-    """Write the rows of ``csv_path`` into calendar/*.md tables (see the module docstring)."""
+    """Add and update the rows of ``csv_path`` in calendar/*.md tables (see the module docstring).
+
+    A CSV row updates the row of its calendar file with the same slug (or, when
+    its slug changed, the row at its ``Calendar line``); other CSV rows are
+    added. Rows the CSV does not name stay, unless ``prune``: then they are
+    removed from each file the CSV writes to, and listed in ``FileImport.removed``.
+    """
     result = ImportResult()
     shown = display(csv_path, root)
     header, records = read_csv(csv_path)
@@ -139,6 +209,14 @@ def import_csv(
             )
         )
         return result
+    existing = _read_calendar(calendar, root, vocabulary, result, to)
+    if result.problems:
+        return result
+    slug_home: dict[str, Path] = {}
+    for path, file in existing.items():
+        for row in file.rows:
+            if row.slug:
+                slug_home.setdefault(row.slug, path)
     plan_columns = [h for h in header if h and h.lower() not in derived]
     imported: list[_Imported] = []
     for line, cells in records:
@@ -150,7 +228,8 @@ def import_csv(
             continue
         raw = {h: _cell(values.get(h.lower(), "")) for h in plan_columns}
         row = Row(shown, line, cells=raw, text={h.lower(): inline_text(v) for h, v in raw.items()})
-        destination, problem = _destination(values, row, calendar, root, csv_path, to)
+        check_rows([row], vocabulary)  # reads its slug; its mistakes are reported below, with the others
+        destination, problem = _destination(values, row, calendar, root, csv_path, to, slug_home)
         if problem:
             result.problems.append(problem)
             continue
@@ -158,30 +237,60 @@ def import_csv(
         same_file = bool(values.get("calendar file", "").strip()) and to is None
         imported.append(_Imported(row, destination, int(old_line) if old_line.isdigit() and same_file else None))
 
-    destinations = {item.destination for item in imported}
-    # Rows of calendar files the import leaves alone still count for duplicate slugs.
-    kept: list[Row] = []
-    for path in sorted(Path(calendar).glob("*.md")):
-        if path.resolve() not in destinations:
-            tables, _ = parse_calendar_text(path.read_text(encoding="utf-8"), display(path, root))
-            kept += [row for table in tables for row in table.rows]
-    problems = check_rows(kept + [item.row for item in imported], vocabulary)
+    destinations = sorted({item.destination for item in imported})
+    claimed: set[int] = set()  # id() of the calendar rows some CSV row updates
+    for destination in destinations:
+        file = existing.get(destination)
+        items = [item for item in imported if item.destination == destination]
+        if file is not None:
+            _match(items, file.rows, claimed)
+    # Every row that stays counts for duplicate slugs, in the files the import writes and the others.
+    staying = [
+        row
+        for path, file in existing.items()
+        for row in file.rows
+        if id(row) not in claimed and not (prune and path in destinations)
+    ]
+    problems = check_rows(staying + [item.row for item in imported], vocabulary)
     result.problems += [p for p in problems if p.file == shown]
     if result.problems:
         return result
-    for destination in sorted(destinations):
-        rows = [item for item in imported if item.destination == destination]
-        old = destination.read_text(encoding="utf-8") if destination.exists() else None
-        new = _rewrite(old, rows, plan_columns, destination, root)
-        if new == old:
-            result.unchanged.append(destination)
-            continue
-        _write_text(destination, new)
-        result.written.append((destination, len(rows)))
+    for destination in destinations:
+        items = [item for item in imported if item.destination == destination]
+        file = existing.get(destination)
+        change = FileImport(destination)
+        new = _rewrite(file, items, plan_columns, destination, root, prune, change)
+        if file is None or new != file.text:
+            _write_text(destination, new)
+            change.written = True
+        result.files.append(change)
     return result
 
 
-def _destination(values, row: Row, calendar: Path, root: Path, csv_path: Path, to: Path | None):
+def _match(items: list[_Imported], rows: list[Row], claimed: set[int]) -> None:
+    """Pair each CSV row with the calendar row it updates: same slug first, else its old line."""
+    by_slug: dict[str, Row] = {}
+    for row in rows:
+        if row.slug:
+            by_slug.setdefault(row.slug, row)
+    by_line = {row.line: row for row in rows}
+    csv_slugs = {item.row.slug for item in items if item.row.slug}
+    for item in items:
+        row = by_slug.get(item.row.slug)
+        if row is not None and id(row) not in claimed:
+            item.match = row
+            claimed.add(id(row))
+    for item in items:
+        if item.match is not None or item.old_line is None:
+            continue
+        row = by_line.get(item.old_line)
+        # A renamed slug: the export's line still holds the row, unless another CSV row names it.
+        if row is not None and id(row) not in claimed and row.slug not in csv_slugs:
+            item.match = row
+            claimed.add(id(row))
+
+
+def _destination(values, row: Row, calendar: Path, root: Path, csv_path: Path, to: Path | None, slug_home):
     if to is not None:
         return Path(to).resolve(), None
     named = values.get("calendar file", "").strip()
@@ -197,6 +306,8 @@ def _destination(values, row: Row, calendar: Path, root: Path, csv_path: Path, t
                 row.line,
             )
         return path, None
+    if row.slug in slug_home:  # a row the calendar has already: update it where it is
+        return slug_home[row.slug], None
     match = re.match(r"\s*(\d{4})-\d{2}-\d{2}", values.get("date", ""))
     name = f"{match.group(1)}.md" if match else f"{csv_path.stem}.md"
     return (Path(calendar) / name).resolve(), None
@@ -206,43 +317,81 @@ def table_line(cells: list[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def _rewrite(old: str | None, rows: list[_Imported], plan_columns: list[str], destination: Path, root: Path) -> str:
-    """The calendar file with its plan tables holding ``rows`` (prose and headings kept)."""
+def _pad(line: str, extra: int) -> str:
+    """A table row as written, with ``extra`` empty cells for columns added to its table."""
+    if not extra:
+        return line
+    text = line.rstrip()
+    if not text.endswith("|") or text.endswith("\\|"):
+        text += " |"
+    return text + " |" * extra
+
+
+def _rewrite(
+    file: _CalendarFile | None,
+    rows: list[_Imported],
+    plan_columns: list[str],
+    destination: Path,
+    root: Path,
+    prune: bool,
+    change: FileImport,
+) -> str:
+    """The calendar file with ``rows`` added or updated (prose, headings and other rows kept)."""
+    old = file.text if file is not None else None
     newline = "\r\n" if old and "\r\n" in old else "\n"
     lines = split_lines(old) if old is not None else []
-    tables = parse_calendar_text(old, display(destination, root))[0] if old is not None else []
+    tables = file.tables if file is not None else []
     if not tables:
         heading = [] if lines and any(lines) else [f"# Editorial calendar {destination.stem}", ""]
         headers = list(COLUMNS) + [c for c in plan_columns if c.lower() not in {x.lower() for x in COLUMNS}]
         headers = _with_used_columns(headers, [i.row for i in rows], plan_columns)
         block = [table_line(headers), "|" + "|".join("---" for _ in headers) + "|"]
         block += [table_line(_cells(item.row, headers)) for item in rows]
+        change.added = len(rows)
         body = lines[:-1] if lines and lines[-1] == "" else lines
         gap = [""] if body and body[-1].strip() else []
         return newline.join(heading + body + gap + block) + newline
+
+    def table_of(line: int | None) -> int | None:
+        return next((k for k, t in enumerate(tables) if line and t.line < line <= t.end_line), None)
+
     placed: dict[int, list[_Imported]] = {index: [] for index in range(len(tables))}
     for item in rows:
-        index = next(
-            (k for k, t in enumerate(tables) if item.old_line and t.line < item.old_line <= t.end_line),
-            len(tables) - 1,
-        )
-        placed[index].append(item)
+        index = table_of(item.match.line if item.match else item.old_line)
+        placed[len(tables) - 1 if index is None else index].append(item)
+    removed: list[Row] = []
     for index in range(len(tables) - 1, -1, -1):
         table = tables[index]
         headers = _with_used_columns(list(table.headers), [i.row for i in placed[index]], plan_columns)
-        if headers == table.headers:
+        extra = len(headers) - len(table.headers)
+        if not extra:
             block = [lines[table.line - 1], table.delimiter_line]
         else:
             block = [table_line(headers), "|" + "|".join("---" for _ in headers) + "|"]
+        updates = {item.match.line: item for item in placed[index] if item.match is not None}
         originals = {row.line: row for row in table.rows}
-        for item in placed[index]:
-            cells = _cells(item.row, headers)
-            before = originals.get(item.old_line) if item.old_line else None
-            if headers == table.headers and before is not None and list(before.cells.values()) == cells:
-                block.append(table.source_lines[before.line])
+        for number in range(table.line + 2, table.end_line + 1):
+            source = lines[number - 1]
+            item, before = updates.get(number), originals.get(number)
+            if item is not None:
+                cells = _cells(item.row, headers)
+                if cells == list(before.cells.values()) + [""] * extra:
+                    block.append(_pad(source, extra))
+                    change.unchanged += 1
+                else:
+                    block.append(table_line(cells))
+                    change.updated += 1
+            elif before is not None and prune:
+                removed.append(before)
             else:
-                block.append(table_line(cells))
+                block.append(_pad(source, extra))
+                change.kept += before is not None
+        for item in placed[index]:
+            if item.match is None:
+                block.append(table_line(_cells(item.row, headers)))
+                change.added += 1
         lines[table.line - 1 : table.end_line] = block
+    change.removed = sorted(removed, key=lambda row: row.line)
     return newline.join(lines)
 
 
@@ -268,4 +417,3 @@ def _write_text(path: Path, text: str) -> None:
         fh.write(text)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
-
