@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
+from mainstreet.spreadsheet import safe_row
+
 from .plan import COLUMNS, STAGES, slugify
 from .report import STATE_ORDER, PlanItem, PlanReport
 
@@ -111,8 +113,13 @@ def csv_rows(report: PlanReport) -> list[list[str]]:
 
 
 def csv_text(report: PlanReport) -> str:
+    """reports/calendar.csv: every cell that a spreadsheet would run as a formula starts with ``'``.
+
+    ``calendar --import`` takes the ``'`` off again (mainstreet.spreadsheet.unsafe_cell),
+    so export -> import -> export is byte-identical.
+    """
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(csv_rows(report))
+    csv.writer(out, lineterminator="\r\n").writerows(safe_row(row) for row in csv_rows(report))
     return out.getvalue()
 
 
