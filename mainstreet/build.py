@@ -263,7 +263,9 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     pause = _swap_pause()
     replaced = None
     if pause is None and target.is_dir() and _exchange(staging, target):
-        replaced = staging  # the exchange left the previous build under the staging name
+        # The exchange left the previous build under the staging name.
+        replaced = _unused_name(target.parent, f".{target.name}-removing-")
+        staging.rename(replaced)
     elif target.exists():
         previous = _unused_name(target.parent, f".{target.name}-previous-")
         held = _try_lock(target)

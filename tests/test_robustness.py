@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import feedparser
@@ -154,6 +155,10 @@ def build_case(tmp_path: Path, previous: Path, relpath: str, data: bytes):
     shutil.copytree(previous, output)
     before = files_under(tmp_path)
     result = run_build(project / "siteconf.py", output, now=DEMO_NOW, reports=reports)
+    # The replaced output/ is deleted by a detached process after the build exits.
+    deadline = time.monotonic() + 60
+    while list(deep.glob(".output-removing-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
     after = files_under(tmp_path)
     # The build's own places: output/, the private reports and the Markdown cache beside output/.
     allowed = tuple(f"{folder.relative_to(tmp_path).as_posix()}/" for folder in (output, reports, cache_folder(output)))
