@@ -11,9 +11,10 @@ import logging
 import sys
 from pathlib import Path
 
+from contract.manifest import describe_next_change
+
 from .build import ROOT, build
 from .errors import FATAL_WARNINGS, BuildError, MainstreetError
-from .manifest import describe_next_change
 from .publish import add_arguments as add_publish_arguments
 
 

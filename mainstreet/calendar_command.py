@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from contract.manifest import read_manifest
+from contract.sources import display_path
+
 from .build import build, load_settings
-from .manifest import read_manifest
-from .sources import display_path
 
 # Findings made while Pelican read the posts: the manifest keeps them for the report.
 BUILD_RULES = ("calendar.disagreement", "calendar.held-by-plan", "calendar.duplicate-post")
@@ -38,10 +39,10 @@ def print_import(change, cwd: str) -> None:
 
 
 def run_calendar(args, print_built) -> int:
-    from plugins.editorial.config import editorial_settings, project_folder, segment_labels, vocabulary
-    from plugins.editorial.plan import read_plan
-    from plugins.editorial.report import build_report, format_text
-    from plugins.editorial.tools import import_csv, new_stubs
+    from planning.config import editorial_settings, project_folder, segment_labels, vocabulary
+    from planning.plan import read_plan
+    from planning.report import build_report, format_text
+    from planning.tools import import_csv, new_stubs
 
     settings = load_settings(args.settings)
     conf = editorial_settings(settings)

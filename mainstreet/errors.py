@@ -13,7 +13,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from .sources import display_path
+from contract.sources import display_path, find_line
 
 
 class MainstreetError(Exception):
@@ -62,22 +62,6 @@ FATAL_WARNINGS = (
 )
 
 _LOCATED = re.compile(r"^(?P<path>[^:\n]+\.\w+):(?P<line>\d+): (?P<message>.*)$", re.S)
-
-
-def find_line(path: str, needle: str, header_only: bool = False) -> int | None:
-    """First line of ``path`` containing ``needle`` (None when absent)."""
-    if not needle:
-        return None
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            for number, line in enumerate(fh, start=1):
-                if header_only and not line.strip():
-                    return None
-                if needle in line:
-                    return number
-    except OSError:
-        return None
-    return None
 
 
 def metadata_line_for(path: str, text: str) -> int | None:

@@ -27,8 +27,9 @@ import os
 import re
 import unicodedata
 
+from contract.sources import display_path, metadata_line, project_path
+
 from .errors import Problem
-from .sources import display_path, metadata_line, project_path
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +252,7 @@ def refuse_static_outside_content(generator) -> None:
     relative place from output/, that is outside output/. The file is dropped
     and each page that links it gets an error at the link's line.
     """
-    from .errors import find_line
+    from contract.sources import find_line
 
     settings = generator.settings
     escaping = [sc for sc in generator.staticfiles if leaves_content(sc.get_relative_source_path())]

@@ -10,7 +10,7 @@ takes back what the renders left behind:
 
 - problems and warnings the build's collector recorded while rendering (a
   broken ``{filename}`` link is only noticed when the page's content is used);
-- what plugins recorded while rendering, declared with ``track()`` (onpage's
+- what plugins recorded while rendering, declared with ``contract.state.declare_render_state`` (onpage's
   page list for the sitemap, hosting's fingerprinted assets);
 - which files each call opened, replayed in call order with Pelican's rules for
   writing a file twice, so a clash fails exactly as it does serially; a path
@@ -29,21 +29,11 @@ from __future__ import annotations
 import logging
 import os
 
+from contract.state import render_state
+
 logger = logging.getLogger(__name__)
 
 MIN_PARALLEL_CALLS = 200
-
-# name -> getter(settings) of a dict that templates or filters add to while rendering.
-_TRACKED: dict[str, object] = {}
-
-
-def track(name: str, getter) -> None:
-    """Declare render-time state: ``getter(settings)`` returns a dict filled while pages render.
-
-    Entries a worker process adds or replaces are copied into the parent's dict.
-    """
-    _TRACKED[name] = getter
-
 
 def writer_class(settings: dict, collector, recorder):
     """The Writer class for this build, or None to keep Pelican's (serial) one."""
@@ -129,7 +119,7 @@ def _render_share(share: int) -> dict:
     writer, calls, workers = _JOB["writer"], _JOB["calls"], _JOB["workers"]
     collector, recorder = _JOB["collector"], _JOB["recorder"]
     settings = writer.settings
-    before = {name: dict(getter(settings)) for name, getter in _TRACKED.items()}
+    before = {name: dict(getter(settings)) for name, getter in render_state().items()}
     problems_before = len(collector.problems) if collector is not None else 0
     messages_before = len(recorder.messages) if recorder is not None else 0
     writer.opened = []
@@ -143,7 +133,7 @@ def _render_share(share: int) -> dict:
             error = (index, _portable(exc))
             break
     tracked = {}
-    for name, getter in _TRACKED.items():
+    for name, getter in render_state().items():
         old = before[name]
         tracked[name] = {key: value for key, value in getter(settings).items() if old.get(key) is not value}
     return {
@@ -178,7 +168,7 @@ def _merge(writer, calls, results, collector, recorder) -> None:
             known = set(recorder.messages)
             recorder.messages.extend(m for m in result["messages"] if m not in known)
         for name, entries in result["tracked"].items():
-            _TRACKED[name](writer.settings).update(entries)
+            render_state()[name](writer.settings).update(entries)
     if errors:
         raise errors[0][1]
     opened = sorted((entry for r in results for entry in r["opened"]), key=lambda e: e[0])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mainstreet.manifest import ManifestError, read_manifest
+from contract.manifest import ManifestError, read_manifest
 
 from .errors import InputError
 from .settings import Site

@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mainstreet.spreadsheet import safe_row
+from contract.spreadsheet import safe_row
 
 from .ledger import Ledger, invalid_record
 from .posts import Post, read_posts

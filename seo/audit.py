@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mainstreet.manifest import Manifest, ManifestError, read_manifest
+from contract.manifest import Manifest, ManifestError, read_manifest
 
 from . import TOOL_NAME, __version__
 from .model import SEVERITY_RANK, Finding, Site

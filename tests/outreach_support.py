@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from conftest import ROOT, run_build
 
-from mainstreet.manifest import Manifest, ManifestEntry, write_manifest
+from contract.manifest import Manifest, ManifestEntry, write_manifest
 
 SUBSCRIBERS = Path(__file__).resolve().parent / "fixtures" / "outreach" / "subscribers.csv"
 # Who in fixtures/outreach/subscribers.csv may get mail (consent, not unsubscribed, valid row).

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mainstreet.manifest import Manifest, ManifestEntry, write_manifest
+from contract.manifest import Manifest, ManifestEntry, write_manifest
 
 BASE = "https://clean.example"
 NOW = "2026-11-24T12:00:00+00:00"

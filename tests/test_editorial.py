@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import DEMO_NOW, ROOT, run_build
 from icalendar import Calendar
 
-from mainstreet.manifest import read_manifest
+from contract.manifest import read_manifest
 
 HEADER = "| Date | Title | Slug | Keyword | Segment | Stage | Channels | Status | Owner |"
 DELIMITER = "|---|---|---|---|---|---|---|---|---|"
@@ -483,9 +483,9 @@ def test_new_stubs_write_drafts_for_planned_rows_and_never_touch_a_file(planned)
 
 
 def test_stubs_leave_an_existing_file_byte_for_byte(planned):
-    from mainstreet.manifest import Manifest
-    from plugins.editorial.plan import Vocabulary, read_plan
-    from plugins.editorial.tools import new_stubs
+    from contract.manifest import Manifest
+    from planning.plan import Vocabulary, read_plan
+    from planning.tools import new_stubs
 
     posts = planned / "content" / "posts"
     existing = posts / "spring-rye.md"

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from mainstreet import guards
 from mainstreet.prerender import cache_folder
-from plugins.editorial.plan import Vocabulary, check_rows, parse_calendar_text
+from planning.plan import Vocabulary, check_rows, parse_calendar_text
 
 POST = "Title: {title}\nDate: 2026-03-20 08:00\nCategory: Bread\nSlug: {slug}\n{extra}\nBody text of the post.\n"
 

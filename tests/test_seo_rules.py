@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from seo_sites import BASE, BUSINESS, NOW, PageSpec, clean_site, filler, paragraph, post_body
 
-from mainstreet.manifest import ManifestEntry
+from contract.manifest import ManifestEntry
 from seo.audit import run_audit
 from seo.reader import read_site
 from seo.rules.catalog import RULES
@@ -359,7 +359,7 @@ def test_unusable_input_is_an_input_error(tmp_path):
 
 
 @dataclass
-class PlanProblem:  # the shape of mainstreet.manifest's calendar findings
+class PlanProblem:  # the shape of contract.manifest's calendar findings
     rule: str
     severity: str
     message: str

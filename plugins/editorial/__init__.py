@@ -1,8 +1,8 @@
 """plugins/editorial: the content calendar (calendar/*.md) drives the build.
 
-``plan``, ``report``, ``views`` and ``tools`` need no Pelican, so the command
-line (``python -m mainstreet calendar``) imports them without loading it;
-``register`` imports the Pelican side only when Pelican loads the plugin.
+The calendar's Pelican-free code (plan, report, views, import/export) lives in
+the ``planning`` package, which the command line uses too; this plugin is the
+Pelican side only (``editorial.py``), imported when Pelican loads the plugin.
 """
 
 

@@ -31,10 +31,9 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import SafeDatetime, slugify
 
-from mainstreet.manifest import CalendarFinding, Manifest, ManifestEntry, write_manifest
-from mainstreet.sources import metadata_line, project_path
-
-from .config import (
+from contract.manifest import CalendarFinding, Manifest, ManifestEntry, write_manifest
+from contract.sources import metadata_line, project_path
+from planning.config import (
     editorial_settings,
     project_folder,
     reports_folder,
@@ -42,7 +41,7 @@ from .config import (
     settings_problems,
     vocabulary,
 )
-from .plan import (
+from planning.plan import (
     COMMITTED,
     UNFINISHED,
     Plan,
@@ -52,8 +51,8 @@ from .plan import (
     read_plan,
     split_list,
 )
-from .report import PlanReport, build_report
-from .views import write_views
+from planning.report import PlanReport, build_report
+from planning.views import write_views
 
 logger = logging.getLogger(__name__)
 

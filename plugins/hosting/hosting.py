@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from selectolax.lexbor import LexborHTMLParser
 
-from mainstreet import parallelwrite
+from contract.state import declare_render_state
 
 logger = logging.getLogger(__name__)
 
@@ -382,8 +382,8 @@ def write_hosting_files(pelican) -> None:
 
 def register() -> None:
     # The fingerprint filter records assets while pages render (also in the
-    # build's worker processes: mainstreet/parallelwrite.py copies them back).
-    parallelwrite.track("hosting.assets", lambda settings: settings.setdefault(ASSETS_KEY, {}))
+    # build's worker processes: the engine's parallel writer copies them back).
+    declare_render_state("hosting.assets", lambda settings: settings.setdefault(ASSETS_KEY, {}))
     signals.initialized.connect(check_settings)
     signals.generator_init.connect(add_filter)
     signals.finalized.connect(write_hosting_files)

@@ -45,8 +45,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 from pelican import signals
 
-from mainstreet.errors import find_line
-from mainstreet.sources import metadata_line, project_path
+from contract.sources import find_line, metadata_line, project_path
 
 from . import authoring
 from .authoring import ARM_FIELDS, DYNAMIC, DYNAMIC_FIELDS, SEGMENT_FIELDS, Arm, field_label

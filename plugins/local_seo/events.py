@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from mainstreet.sources import metadata_line, project_path
+from contract.sources import metadata_line, project_path
 
 from .business import Address, Place, Profile, map_link
 from .vocabulary import EVENT_TYPES, suggest

@@ -30,8 +30,8 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
-from mainstreet.images import image_size
-from mainstreet.sources import project_path
+from contract.images import image_size
+from contract.sources import project_path
 
 from .business import DAYS, public_base, read_profile
 from .events import is_event, read_event

@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from mainstreet.sources import metadata_line, project_path
+from contract.sources import metadata_line, project_path
 
 logger = logging.getLogger(__name__)
 

@@ -35,9 +35,9 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from mainstreet import parallelwrite
-from mainstreet.images import image_size
-from mainstreet.sources import metadata_line, project_path
+from contract.images import image_size
+from contract.sources import metadata_line, project_path
+from contract.state import declare_render_state
 
 logger = logging.getLogger(__name__)
 
@@ -528,8 +528,8 @@ def write_sitemap_and_robots(pelican) -> None:
 
 def register() -> None:
     # seo() records each page while it renders; with pages rendered in worker
-    # processes, the build copies what they recorded back (mainstreet/parallelwrite.py).
-    parallelwrite.track("onpage.pages", lambda settings: REGISTRY.pages)
+    # processes, the build copies what they recorded back (the engine's parallel writer).
+    declare_render_state("onpage.pages", lambda settings: REGISTRY.pages)
     signals.initialized.connect(add_markdown_extension)
     signals.generator_init.connect(add_jinja_helpers)
     signals.article_generator_finalized.connect(enrich_articles)

@@ -36,7 +36,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_date
 
-from mainstreet.sources import metadata_line, project_path
+from contract.sources import metadata_line, project_path
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from mainstreet.manifest import Manifest, ManifestEntry
+from contract.manifest import Manifest, ManifestEntry
 
 from ..language import Keyphrase, Words, language_of
 from ..model import SEVERITY_RANK, Finding, Page, Site

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from mainstreet.manifest import CalendarFinding, Manifest, ManifestEntry, describe_next_change
+from contract.manifest import CalendarFinding, Manifest, ManifestEntry, describe_next_change
 
 from .plan import COMMITTED, STAGES, UNFINISHED, Plan, Row, localize
 

@@ -20,6 +20,22 @@ def metadata_line(source_path: str, key: str) -> int:
     return 1
 
 
+def find_line(path: str, needle: str, header_only: bool = False) -> int | None:
+    """First line of ``path`` containing ``needle`` (None when absent)."""
+    if not needle:
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, start=1):
+                if header_only and not line.strip():
+                    return None
+                if needle in line:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
 def display_path(path: str, root: str) -> str:
     """``path`` relative to ``root`` when it lies inside it, else unchanged."""
     try:

@@ -27,8 +27,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mainstreet.manifest import CalendarFinding, Manifest
-from mainstreet.spreadsheet import unsafe_cell
+from contract.manifest import CalendarFinding, Manifest
+from contract.spreadsheet import unsafe_cell
 
 from .plan import COLUMNS, Row, Vocabulary, check_rows, display, inline_text, parse_calendar_text, split_lines
 from .views import DERIVED_COLUMNS
@@ -121,7 +121,7 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line, cells) of a CSV file; comma, semicolon or tab separated.
 
     The ``'`` that reports/calendar.csv puts before a formula-like cell
-    (mainstreet.spreadsheet.safe_cell) is taken off again.
+    (contract.spreadsheet.safe_cell) is taken off again.
     """
     text = path.read_text(encoding="utf-8-sig")
     try:

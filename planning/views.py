@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
-from mainstreet.spreadsheet import safe_row
+from contract.spreadsheet import safe_row
 
 from .plan import COLUMNS, STAGES, slugify
 from .report import STATE_ORDER, PlanItem, PlanReport
@@ -115,7 +115,7 @@ def csv_rows(report: PlanReport) -> list[list[str]]:
 def csv_text(report: PlanReport) -> str:
     """reports/calendar.csv: every cell that a spreadsheet would run as a formula starts with ``'``.
 
-    ``calendar --import`` takes the ``'`` off again (mainstreet.spreadsheet.unsafe_cell),
+    ``calendar --import`` takes the ``'`` off again (contract.spreadsheet.unsafe_cell),
     so export -> import -> export is byte-identical.
     """
     out = io.StringIO()

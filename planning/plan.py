@@ -28,8 +28,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 
-from mainstreet.manifest import CalendarFinding
-from mainstreet.sources import display_path
+from contract.manifest import CalendarFinding
+from contract.sources import display_path
 
 STATUSES = ("idea", "planned", "draft", "review", "scheduled", "published")
 STAGES = ("awareness", "consideration", "decision", "retention", "advocacy")
