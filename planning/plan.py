@@ -74,7 +74,7 @@ class Row:
     keyword: str = ""
     segment: str = ""
     stage: str = ""
-    channels: tuple[str, ...] = ()
+    channels: list[str] = field(default_factory=list)  # lower case, in the row's order
     owner: str = ""
     campaign: str = ""
     pillar: str = ""
@@ -415,7 +415,7 @@ def check_rows(rows: list[Row], vocabulary: Vocabulary) -> list[CalendarFinding]
                     f"unknown channel {channel!r}",
                     _one_of(channel, vocabulary.channels) + "; separate channels with commas",
                 )
-        row.channels = tuple(channels)
+        row.channels = channels
 
         if row.campaign and not CAMPAIGN_RE.match(row.campaign):
             error(

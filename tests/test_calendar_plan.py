@@ -40,12 +40,12 @@ def test_reads_rows_with_their_line_and_plain_text_fields():
     first, second = rows
     assert first.where == "calendar/2026.md:7"
     assert first.date == dt.datetime(2026, 12, 1) and not first.timed
-    assert first.channels == ("blog", "newsletter")
+    assert first.channels == ["blog", "newsletter"]
     assert second.date == dt.datetime(2026, 12, 10, 8, 30) and second.timed
     # Markdown in cells: the field is plain text, the raw cell is kept for writing back.
     assert second.title == "Office party checklist"
     assert second.cells["Title"] == "[Office party](https://example.com/x) *checklist*"
-    assert second.channels == ("blog", "linkedin")
+    assert second.channels == ["blog", "linkedin"]
     assert tables[0].line == 5 and tables[0].headers[0] == "Date"
 
 

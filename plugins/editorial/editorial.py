@@ -49,7 +49,6 @@ from planning.plan import (
     as_list,
     parse_moment,
     read_plan,
-    split_list,
 )
 from planning.report import PlanReport, build_report
 from planning.views import write_views
@@ -185,9 +184,9 @@ def _warn(state: EditorialState, finding: CalendarFinding) -> None:
     log_finding(finding)
 
 
-def _same(key: str, own, planned: str) -> bool:
-    if key == "channels":
-        return set(as_list(own)) == set(split_list(planned))
+def _same(key: str, own, planned) -> bool:
+    if key == "channels":  # planned: the row's list
+        return set(as_list(own)) == set(planned)
     if key == "expires":
         try:
             return parse_moment(str(own))[0] == parse_moment(planned)[0]
@@ -236,14 +235,14 @@ def apply_row(metadata, row: Row, path: str, settings, state: EditorialState) ->
         metadata["date"] = SafeDatetime.fromisoformat(row.date.isoformat())
 
     for key, label in FIELDS:
-        planned = ", ".join(row.channels) if key == "channels" else row.get(key) if key == "expires" else getattr(row, key)
+        planned = row.get(key) if key == "expires" else getattr(row, key)
         own = metadata.get(key)
         if own not in (None, "", []):
             if planned and not _same(key, own, planned):
                 shown_own = ", ".join(own) if isinstance(own, (list, tuple)) else str(own)
-                disagree(label, key, shown_own, planned)
+                disagree(label, key, shown_own, ", ".join(planned) if key == "channels" else planned)
         elif planned:
-            metadata[key] = planned
+            metadata[key] = list(planned) if key == "channels" else planned
 
     own_status = str(metadata.get("status") or "")
     if own_status in ("draft", "hidden") and row.status in COMMITTED:
