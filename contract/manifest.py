@@ -21,9 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+
+from .files import atomic_open
 
 MANIFEST_VERSION = 1
 
@@ -153,10 +154,6 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
 
 def write_manifest(manifest: Manifest, path: str | os.PathLike) -> None:
     """Write atomically (a reader never sees half a file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    with atomic_open(path, mode=None) as fh:  # private: stays 0600
         json.dump(manifest.to_dict(), fh, indent=2, ensure_ascii=False)
         fh.write("\n")
-    os.replace(tmp, path)

@@ -42,14 +42,14 @@ import email.policy
 import html
 import json
 import logging
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from email.policy import SMTP
 from email.utils import parseaddr
 from pathlib import Path
+
+from contract.files import atomic_write
 
 from .delivery import Mailer, RateLimiter, RecipientRefusedError
 from .errors import InputError
@@ -632,8 +632,4 @@ def _plain_with_links(html: str) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    atomic_write(path, data, mode=None)  # previews name subscribers: they stay 0600

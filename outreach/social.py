@@ -23,13 +23,12 @@ import datetime as dt
 import hashlib
 import html
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract.files import atomic_write
 from contract.spreadsheet import safe_row
 
 from .ledger import Ledger, invalid_record
@@ -430,7 +429,4 @@ def preview_html(result: Result, site: Site) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    atomic_write(path, data, mode=None)

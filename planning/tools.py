@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract.files import atomic_write
 from contract.manifest import CalendarFinding, Manifest
 from contract.spreadsheet import unsafe_cell
 
@@ -411,9 +410,4 @@ def _cells(row: Row, headers: list[str]) -> list[str]:
 
 
 def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    atomic_write(path, text, newline="")

@@ -12,11 +12,10 @@ import calendar as stdlib_calendar
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
+from contract.files import atomic_write
 from contract.spreadsheet import safe_row
 
 from .plan import COLUMNS, STAGES, slugify
@@ -50,12 +49,7 @@ def write_views(report: PlanReport, folder: Path) -> None:
 
 def _write(path: Path, text: str, encoding: str = "utf-8", newline: str | None = None) -> None:
     """Write atomically: a reader (or a calendar app) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    atomic_write(path, text, encoding=encoding, newline=newline)
 
 
 def _when_text(item: PlanItem) -> str:
