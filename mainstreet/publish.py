@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contract.site import public_site_url
+
 from .build import ROOT, build, load_settings
 from .errors import BuildError, MainstreetError, UsageError
 
@@ -117,7 +119,7 @@ def cname_for(settings: dict, conf: dict) -> str:
     """The custom domain for CNAME, or "" (github.io addresses and sub-paths need none)."""
     if conf["cname"] is not None:
         return conf["cname"].strip()
-    parts = urlsplit(settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "")
+    parts = urlsplit(public_site_url(settings))
     host = parts.hostname or ""
     if not host or host.endswith(".github.io") or host in ("localhost", "127.0.0.1") or parts.path.strip("/"):
         return ""

@@ -9,11 +9,12 @@ the key, the bad value and the expected form.
 from __future__ import annotations
 
 import re
-import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from contract import site
 
 from .errors import InputError
 
@@ -101,16 +102,10 @@ class Site:
 
 def read_settings_file(path: str | Path) -> dict:
     """Execute a settings file and return its UPPER_CASE names."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"settings file {str(path)!r} not found; run from the project folder or pass -s")
     try:
-        namespace = runpy.run_path(str(path), run_name="settings")
-    except SyntaxError as exc:
-        raise InputError(f"{exc.filename}:{exc.lineno}: syntax error in settings: {exc.msg}") from None
-    except Exception as exc:  # noqa: BLE001 - any error in a user's settings file
-        raise InputError(f"{path}: could not load settings ({type(exc).__name__}: {exc})") from None
-    return {k: v for k, v in namespace.items() if k.isupper()}
+        return site.read_settings_file(path)
+    except site.SettingsFileError as exc:
+        raise InputError(str(exc)) from None
 
 
 def merged(defaults: dict, user: dict | None) -> dict:
@@ -209,7 +204,7 @@ def load_site(settings_file: str | Path) -> Site:
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(f"TIMEZONE is {tz_name!r}; expected an IANA name such as 'America/New_York'")
         timezone = ZoneInfo("UTC")
-    url = (values.get("PUBLIC_SITEURL") or values.get("SITEURL") or "").rstrip("/")
+    url = site.public_site_url(values)
     if not url.startswith(("https://", "http://")):
         problems.append(f"PUBLIC_SITEURL is {url!r}; expected the site's absolute address, e.g. 'https://www.example.com'")
     newsletter = merged(NEWSLETTER_DEFAULTS, values.get("NEWSLETTER"))
@@ -220,8 +215,7 @@ def load_site(settings_file: str | Path) -> Site:
     business = dict(values.get("LOCAL_BUSINESS") or {})
     name = values.get("SITENAME") or business.get("name") or url
     feeds = dict(values.get("FEEDS") or {})
-    # The same default as plugins/feeds (FEEDS["json"]).
-    feeds_json = feeds.get("json", "feeds/all.json")
+    feeds_json = feeds.get("json", site.FEED_PATHS["json"])
     return Site(
         settings_file=settings_file,
         root=root,
@@ -230,7 +224,7 @@ def load_site(settings_file: str | Path) -> Site:
         timezone=timezone,
         content=_resolve(root, values.get("PATH") or "content"),
         output=_resolve(root, values.get("OUTPUT_PATH") or "output"),
-        reports=_resolve(root, values.get("REPORTS_PATH") or "reports"),
+        reports=site.reports_folder(values, settings_file),
         theme=_resolve(root, values.get("THEME") or "themes/mainstreet"),
         business=business,
         segments=dict(values.get("SEGMENTS") or {}),
@@ -241,5 +235,4 @@ def load_site(settings_file: str | Path) -> Site:
 
 
 def _resolve(root: Path, value: str) -> Path:
-    path = Path(value)
-    return path if path.is_absolute() else (root / path).resolve()
+    return site.resolve_path(value, root)

@@ -6,6 +6,8 @@ import numbers
 import os
 from pathlib import Path
 
+from contract.site import REPORTS_PATH, resolve_path
+
 from .plan import CHANNELS, Vocabulary
 
 DEFAULTS = {
@@ -51,8 +53,7 @@ def project_folder(settings) -> Path:
 
 def reports_folder(settings) -> Path:
     """REPORTS_PATH (the build driver makes it absolute; plain ``pelican`` runs resolve it here)."""
-    path = Path(settings.get("REPORTS_PATH") or "reports")
-    return path if path.is_absolute() else project_folder(settings) / path
+    return resolve_path(settings.get("REPORTS_PATH") or REPORTS_PATH, project_folder(settings))
 
 
 def vocabulary(settings, conf: dict | None = None) -> Vocabulary:

@@ -32,6 +32,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import SafeDatetime, slugify
 
 from contract.manifest import CalendarFinding, Manifest, ManifestEntry, write_manifest
+from contract.site import MANIFEST_FILE, public_site_url
 from contract.sources import metadata_line, project_path
 from planning.config import (
     editorial_settings,
@@ -365,7 +366,7 @@ def build_manifest(generators, settings) -> Manifest:
         generated_at=now.isoformat(),
         site={
             "name": settings.get("SITENAME", ""),
-            "url": (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/"),
+            "url": public_site_url(settings),
             "timezone": settings.get("TIMEZONE") or "UTC",
         },
         pages=sorted(pages, key=lambda e: (e.url, e.source or "")),
@@ -404,7 +405,7 @@ def write_reports(pelican) -> None:
     if state is None or state.manifest is None:
         return
     folder = reports_folder(settings)
-    write_manifest(state.manifest, folder / "manifest.json")
+    write_manifest(state.manifest, folder / MANIFEST_FILE)
     write_views(state.report, folder)
     logger.info("editorial: wrote manifest.json, calendar.html, calendar.ics and calendar.csv to %s", folder)
 

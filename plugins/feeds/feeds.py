@@ -30,18 +30,11 @@ import os
 
 from pelican import signals
 
+from contract.site import FEED_PATHS, public_site_url
+
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "atom": "feeds/all.atom.xml",
-    "rss": "feeds/all.rss.xml",
-    "json": "feeds/all.json",
-    "category_atom": "feeds/category/{slug}.atom.xml",
-    "category_rss": "feeds/category/{slug}.rss.xml",
-    "segment_atom": "feeds/segment/{segment}.atom.xml",
-    "segment_rss": "feeds/segment/{segment}.rss.xml",
-    "max_items": 50,
-}
+DEFAULTS = {**FEED_PATHS, "max_items": 50}
 # Path settings and the placeholder each must contain ("" = none needed).
 PATH_KEYS = {
     "atom": "",
@@ -92,7 +85,7 @@ def check_settings(pelican) -> None:
 
 
 def _base(settings) -> str:
-    return (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
+    return public_site_url(settings)
 
 
 def _aware(moment, settings):

@@ -36,6 +36,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from contract.images import image_size
+from contract.site import public_site_url
 from contract.sources import metadata_line, project_path
 from contract.state import declare_render_state
 
@@ -69,7 +70,7 @@ def onpage_settings(settings) -> dict:
 
 
 def public_siteurl(settings) -> str:
-    return (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
+    return public_site_url(settings)
 
 
 def url_for_output_file(output_file: str) -> str:
