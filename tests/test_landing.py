@@ -434,3 +434,12 @@ def test_an_expired_landing_page_takes_its_variants_with_it(tmp_path):
     report = json.loads((output.parent / "reports" / "landing.json").read_text())
     assert not [p for p in report["pages"] if p["url"].startswith(CLUB)]
     assert BASE + CLUB not in (output / "sitemap.xml").read_text()
+
+
+def test_utm_campaign_is_the_pages_campaign_when_it_names_one(demo_site):
+    """holiday-cakes.md says 'Campaign: holiday-2026': its links carry that, not the slug (bread-club has none)."""
+    soup = demo_site.page("/offers/holiday-cakes/").soup
+    tagged = [a["href"] for a in soup.select("a[href*='utm_campaign=']")]
+    assert tagged, "the demo's landing page has calls to action with UTM parameters"
+    for href in tagged:
+        assert parse_qs(urlsplit(href).query)["utm_campaign"] == ["holiday-2026"], href

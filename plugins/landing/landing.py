@@ -10,7 +10,7 @@ variants (the syntax is in authoring.py and README, "Landing pages"):
   as canonical, so the sitemap leaves them out (plugins/onpage decides that
   from the canonical), and no feed lists pages.
 * Every call to action and every link that leaves the site carries UTM
-  parameters: utm_campaign is the landing page's slug, utm_content names the
+  parameters: utm_campaign is the page's Campaign (else its slug), utm_content names the
   segment (``all`` on the base page) and the arm.
 * ``Experiment`` and ``Arms`` pre-render every arm into each page; a tiny
   inline script (scripts.py) picks the visitor's arm before the first paint.
@@ -62,7 +62,7 @@ DEFAULTS = {
     "variant_save_as": "offers/{slug}/{segment}/index.html",
     "template": "landing",
     # UTM parameters of calls to action and outbound links. utm_campaign is the
-    # landing page's slug; utm_content is "{segment}.{arm}" (just the segment
+    # page's Campaign, else its slug; utm_content is "{segment}.{arm}" (just the segment
     # on pages without an experiment; "all" stands for the base page).
     "utm_source": "landing-page",
     "utm_medium": "website",
@@ -417,9 +417,14 @@ class LandingView:
         return Markup(script_text("landing"))
 
 
-def _utm(conf, slug: str, segment: str, arm: str | None) -> dict[str, str]:
+def campaign_of(page) -> str:
+    """The page's utm_campaign: its ``Campaign`` (own or from its calendar row), else its slug."""
+    return str(page.metadata.get("campaign") or "").strip() or str(page.slug)
+
+
+def _utm(conf, campaign: str, segment: str, arm: str | None) -> dict[str, str]:
     content = segment if arm is None else conf["utm_content"].format(segment=segment, arm=arm)
-    return {"utm_source": conf["utm_source"], "utm_medium": conf["utm_medium"], "utm_campaign": slug,
+    return {"utm_source": conf["utm_source"], "utm_medium": conf["utm_medium"], "utm_campaign": campaign,
             "utm_content": content}
 
 
@@ -458,9 +463,10 @@ def resolve_fields(page, spec: Spec, segment: str | None, settings) -> dict[str,
 
 
 def build_view(slug: str, spec: Spec, segment: str | None, values: dict[str, str], settings,
-               base_url: str) -> LandingView:
+               base_url: str, campaign: str | None = None) -> LandingView:
     """The template's view of the base page (``segment`` None) or of one variant."""
     conf = landing_settings(settings)
+    campaign = campaign or slug
     siteurl = settings.get("SITEURL", "")
     utm_segment = segment or BASE_SEGMENT
     arms: list[Arm | None] = list(spec.arms) or [None]
@@ -469,7 +475,7 @@ def build_view(slug: str, spec: Spec, segment: str | None, values: dict[str, str
         current = dict(values)
         if arm is not None:
             current.update(spec.arm_blocks.get(arm.name, {}))
-        href = with_utm(site_href(current["cta_url"], siteurl), _utm(conf, slug, utm_segment, arm.name if arm else None))
+        href = with_utm(site_href(current["cta_url"], siteurl), _utm(conf, campaign, utm_segment, arm.name if arm else None))
         versions.append(Version(arm, dynamic_text(current["headline"]), dynamic_text(current["intro"]),
                                 dynamic_text(current["offer"]), dynamic_text(current["cta_text"]), href))
     label = ((settings.get("SEGMENTS") or {}).get(segment) or {}).get("label", segment) if segment else ""
@@ -536,7 +542,8 @@ def read_form(page, spec: Spec, settings) -> LeadForm | None:
 # --- the body of each page --------------------------------------------------------
 
 
-def assemble_body(html: str, spec: Spec, segment: str | None, slug: str, settings) -> str:
+def assemble_body(html: str, spec: Spec, segment: str | None, slug: str, settings,
+                  campaign: str | None = None) -> str:
     """The rendered body for one page: shared parts, its segment's sections, every arm's sections.
 
     Arm sections sit in ``<div class="arm-block" data-arm="N">`` (the theme
@@ -548,7 +555,8 @@ def assemble_body(html: str, spec: Spec, segment: str | None, slug: str, setting
     hosts = {urlsplit(url).hostname for url in (settings.get("PUBLIC_SITEURL"), settings.get("SITEURL")) if url}
     utm_segment = segment or BASE_SEGMENT
     first = spec.arms[0].name if spec.arms else None
-    shared = _utm(conf, slug, utm_segment, first)
+    campaign = campaign or slug
+    shared = _utm(conf, campaign, utm_segment, first)
     data_utm = conf["utm_content"].format(segment=utm_segment, arm="{arm}") if first else None
     index = {arm.name: arm.index for arm in spec.arms}
     parts = []
@@ -556,7 +564,7 @@ def assemble_body(html: str, spec: Spec, segment: str | None, slug: str, setting
         if kind is None or (kind == "for" and name == segment):
             parts.append(tag_outbound_links(fragment, shared, hosts, data_utm))
         elif kind == "arm" and name in index and fragment.strip():
-            tagged = tag_outbound_links(fragment, _utm(conf, slug, utm_segment, name), hosts)
+            tagged = tag_outbound_links(fragment, _utm(conf, campaign, utm_segment, name), hosts)
             parts.append(f'<div class="arm-block" data-arm="{index[name]}">{tagged}</div>')
     return "".join(parts)
 
@@ -618,17 +626,18 @@ def build_landing_pages(generator) -> None:
         spec = read_spec(page, settings)
         html = page._content or ""
         base_values = resolve_fields(page, spec, None, settings)
-        page.landing = build_view(page.slug, spec, None, base_values, settings, page.url)
+        campaign = campaign_of(page)
+        page.landing = build_view(page.slug, spec, None, base_values, settings, page.url, campaign)
         if page in generator.translations:
-            page._content = assemble_body(html, spec, None, page.slug, settings)
+            page._content = assemble_body(html, spec, None, page.slug, settings, campaign)
             continue
         for segment in spec.segments:
             values = resolve_fields(page, spec, segment, settings)
             variant = make_variant(page, spec, segment, values, settings)
-            variant._content = assemble_body(html, spec, segment, page.slug, settings)
-            variant.landing = build_view(page.slug, spec, segment, values, settings, page.url)
+            variant._content = assemble_body(html, spec, segment, page.slug, settings, campaign)
+            variant.landing = build_view(page.slug, spec, segment, values, settings, page.url, campaign)
             variants.append(variant)
-        page._content = assemble_body(html, spec, None, page.slug, settings)
+        page._content = assemble_body(html, spec, None, page.slug, settings, campaign)
     generator.pages.extend(variants)  # in place: the template context holds the same list
 
 
