@@ -183,6 +183,8 @@ def test_nginx_serves_the_site_with_its_headers(published, nginx):
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
     assert response.getheader("Cache-Control") == "public, max-age=300"
+    assert response.getheader("Strict-Transport-Security") == "max-age=31536000"
+    assert "  Strict-Transport-Security: max-age=31536000\n" in (published / "_headers").read_text(encoding="utf-8")
 
     # The policy nginx sends allows the inline script of the page it serves.
     response, body = get(nginx, "/spring-menu/")
@@ -283,3 +285,35 @@ def test_skipping_plain_pages_finds_what_parsing_every_page_finds(demo_site):
         scripts, styles, origins, handlers, styled = _read_page(path.read_text(encoding="utf-8"))
         parsed = [csp_hash(t) for t in scripts], [csp_hash(t) for t in styles], origins, handlers, styled
         assert _scan_page(str(path)) == parsed, path
+
+
+@pytest.mark.parametrize(
+    ("hsts", "expected"),
+    [
+        ({}, "max-age=31536000"),
+        ({"include_subdomains": True}, "max-age=31536000; includeSubDomains"),
+        ({"max_age": 63072000, "include_subdomains": True, "preload": True}, "max-age=63072000; includeSubDomains; preload"),
+        (False, None),
+    ],
+)
+def test_hsts_setting_shapes_the_header(hsts, expected):
+    from plugins.hosting.hosting import hosting_settings, response_headers
+
+    conf = hosting_settings({"HOSTING": {"hsts": hsts}})
+    assert response_headers(conf, "default-src 'self'").get("Strict-Transport-Security") == expected
+
+
+@pytest.mark.parametrize(
+    ("hsts", "message"),
+    [
+        ({"preload": True}, "preload needs max_age >= 31536000 and include_subdomains True"),
+        ({"max_age": "a year"}, "HOSTING['hsts']['max_age'] = 'a year'; expected whole seconds"),
+        ({"subdomains": True}, "HOSTING['hsts']['subdomains']: unknown key"),
+        ("on", "HOSTING['hsts'] = 'on'; expected a dict"),
+    ],
+)
+def test_bad_hsts_setting_names_the_value(hsts, message):
+    from plugins.hosting.hosting import HostingSettingsError, hosting_settings
+
+    with pytest.raises(HostingSettingsError, match=re.escape(message)):
+        hosting_settings({"HOSTING": {"hsts": hsts}})

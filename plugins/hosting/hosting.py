@@ -66,7 +66,14 @@ DEFAULTS = {
     },
     # Cache-Control of fingerprinted files (their names change with their content).
     "cache_fingerprinted": "public, max-age=31536000, immutable",
+    # Strict-Transport-Security: browsers that saw it use HTTPS only, for max_age
+    # seconds. False sends none (a site not yet on HTTPS). preload asks to be
+    # listed in the browsers' preload list (hstspreload.org: max_age of a year or
+    # more and include_subdomains required).
+    "hsts": {"max_age": 31536000, "include_subdomains": False, "preload": False},
 }
+HSTS_KEYS = {"max_age": int, "include_subdomains": bool, "preload": bool}
+PRELOAD_MIN_AGE = 31536000
 
 FINGERPRINT_LENGTH = 10
 # Where the fingerprinted files of this build are recorded: {output path: source path}.
@@ -89,12 +96,15 @@ def hosting_settings(settings) -> dict:
     for key, value in user.items():
         if key not in DEFAULTS:
             raise HostingSettingsError(f"HOSTING[{key!r}]: unknown key; expected one of: {', '.join(DEFAULTS)}")
-        if isinstance(DEFAULTS[key], dict):
+        if key == "hsts":
+            merged[key] = {**DEFAULTS["hsts"], **value} if isinstance(value, dict) else value
+        elif isinstance(DEFAULTS[key], dict):
             if not isinstance(value, dict):
                 raise HostingSettingsError(f"HOSTING[{key!r}] = {value!r}; expected a dict")
             merged[key].update(value)
         else:
             merged[key] = value
+    _check_hsts(merged["hsts"])
     for directive, sources in merged["csp"].items():
         if not isinstance(sources, list | tuple) or not all(isinstance(s, str) and s for s in sources):
             raise HostingSettingsError(
@@ -107,6 +117,39 @@ def hosting_settings(settings) -> dict:
         if not isinstance(merged[key], str):
             raise HostingSettingsError(f"HOSTING[{key!r}] = {merged[key]!r}; expected a string")
     return merged
+
+
+def _check_hsts(hsts) -> None:
+    if hsts is False or hsts is None:
+        return
+    example = "{'max_age': 31536000, 'include_subdomains': True, 'preload': False}, or False to send none"
+    if not isinstance(hsts, dict):
+        raise HostingSettingsError(f"HOSTING['hsts'] = {hsts!r}; expected a dict like {example}")
+    for key, value in hsts.items():
+        kind = HSTS_KEYS.get(key)
+        if kind is None:
+            raise HostingSettingsError(f"HOSTING['hsts'][{key!r}]: unknown key; expected one of: {', '.join(HSTS_KEYS)}")
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise HostingSettingsError(f"HOSTING['hsts']['max_age'] = {value!r}; expected whole seconds >= 0, e.g. 31536000 (a year)")
+        if kind is bool and not isinstance(value, bool):
+            raise HostingSettingsError(f"HOSTING['hsts'][{key!r}] = {value!r}; expected True or False")
+    if hsts["preload"] and (hsts["max_age"] < PRELOAD_MIN_AGE or not hsts["include_subdomains"]):
+        raise HostingSettingsError(
+            f"HOSTING['hsts'] = {hsts!r}: preload needs max_age >= {PRELOAD_MIN_AGE} and include_subdomains True "
+            "(the preload list's rules); raise them or set preload False"
+        )
+
+
+def hsts_value(hsts) -> str | None:
+    """The Strict-Transport-Security value of the HOSTING['hsts'] setting (None: send none)."""
+    if not hsts:
+        return None
+    value = f"max-age={hsts['max_age']}"
+    if hsts["include_subdomains"]:
+        value += "; includeSubDomains"
+    if hsts["preload"]:
+        value += "; preload"
+    return value
 
 
 # --- Fingerprints -------------------------------------------------------------
@@ -318,6 +361,9 @@ def content_security_policy(conf: dict, found: dict, site_origin: str = "") -> s
 
 def response_headers(conf: dict, policy: str) -> dict[str, str]:
     headers = {"Content-Security-Policy": policy}
+    hsts = hsts_value(conf["hsts"])
+    if hsts and not any(name.lower() == "strict-transport-security" for name in conf["headers"]):
+        headers["Strict-Transport-Security"] = hsts  # one the owner wrote in HOSTING['headers'] wins
     headers.update(conf["headers"])
     return headers
 
