@@ -127,6 +127,9 @@ def _read_robots(origin: str) -> tuple[str | None, list[str]]:
         frame = adv.robotstxt_to_df(origin + "/robots.txt")
     except (urllib.error.URLError, OSError, ValueError):
         return None, [origin + "/sitemap.xml"]
+    if "directive" not in frame.columns:
+        # No robots.txt (404 ...): advertools returns only its error; that means "allow all".
+        return None, [origin + "/sitemap.xml"]
     lines = []
     sitemaps = []
     for directive, content in zip(frame["directive"], frame["content"], strict=True):

@@ -191,6 +191,7 @@ class Site:
     # online: requested path -> every path it went through, ending with where it landed
     redirects: dict[str, list[str]] = field(default_factory=dict)
     hop_status: dict[str, int] = field(default_factory=dict)  # online: redirecting path -> its 3xx status
+    bad_filenames: list[str] = field(default_factory=list)  # offline: files whose name is not UTF-8 (skipped)
 
     def url_for(self, path: str) -> str:
         return f"{self.origin}{path}" if path.startswith("/") else path

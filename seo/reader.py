@@ -49,12 +49,16 @@ def read_site(output_dir: str | os.PathLike, settings: dict, base_url: str | Non
         raise AuditInputError(f"{output}: no such folder; build the site first (invoke build)")
     files: set[str] = set()
     html: list[str] = []
+    bad_names: list[str] = []
     for folder, dirnames, filenames in os.walk(output):
         dirnames.sort()
         rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
         prefix = "" if rel_folder == "." else rel_folder + "/"
         for name in sorted(filenames):
             rel = prefix + name
+            if not _is_utf8(rel):
+                bad_names.append("/" + rel)  # url.filename-not-utf8; no URL can name it reliably
+                continue
             files.add("/" + rel)
             if name.lower().endswith(HTML_SUFFIXES):
                 html.append(rel)
@@ -64,13 +68,23 @@ def read_site(output_dir: str | os.PathLike, settings: dict, base_url: str | Non
     robots_txt = _read_text(output / "robots.txt")
     sitemap_files = _sitemap_locations(robots_txt)
     origin = (base_url or "").rstrip("/") or _infer_origin(output, sitemap_files, html, settings)
-    site = Site(source="offline", target=str(output), origin=origin, files=files, robots_txt=robots_txt)
+    site = Site(source="offline", target=str(output), origin=origin, files=files, robots_txt=robots_txt,
+                bad_filenames=bad_names)
     if not origin:
         site.aliases = (_PLACEHOLDER,)
     site.sitemap = _read_sitemaps(output, site, sitemap_files)
     for page in _parse_all(output, html, site, settings, workers):
         site.pages[page.path] = page
     return site
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a file name read from the disk is valid UTF-8 (os.walk keeps other bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_text(path: Path) -> str | None:

@@ -140,7 +140,7 @@ def clean_site() -> SiteSpec:
 @dataclass
 class SiteSpec:
     pages: dict[str, PageSpec] = field(default_factory=dict)
-    robots: str = f"User-agent: *\nAllow: /\n\nSitemap: {BASE}/sitemap.xml\n"
+    robots: str | None = f"User-agent: *\nAllow: /\n\nSitemap: {BASE}/sitemap.xml\n"
     sitemap: str | None = None  # None: made from the pages; else the file's text
     sitemap_extra: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
@@ -233,7 +233,8 @@ class SiteSpec:
             target = output / path.lstrip("/")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        (output / "robots.txt").write_text(self.robots, encoding="utf-8")
+        if self.robots is not None:  # None: the site has no robots.txt
+            (output / "robots.txt").write_text(self.robots, encoding="utf-8")
         if self.sitemap is not None:
             (output / "sitemap.xml").write_text(self.sitemap, encoding="utf-8")
         else:

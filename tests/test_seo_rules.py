@@ -226,6 +226,8 @@ CASES = [
     ("sitemap.unknown-url", lambda site: site.sitemap_extra.append(f"{BASE}/blog/gone/"), "/blog/gone/"),
     ("sitemap.invalid", lambda site: setattr(site, "sitemap", "<urlset><url><loc>oops</url>"), "/"),
     ("robots.blocks-page", _robots, B),
+    ("robots.missing", lambda site: setattr(site, "robots", None), "/"),
+    ("url.filename-not-utf8", lambda site: site.files.update({"/caf\udce9.html": b"<p>x</p>"}), "/caf%E9.html"),
     ("calendar.keyword-unpublished", _held_back, "/blog/wedding-cakes/"),
     ("content.stale-content", _stale, A),
     ("content.readability", _long_sentences, A),

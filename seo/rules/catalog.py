@@ -133,9 +133,15 @@ _RULES = [
     Rule("sitemap.unknown-url", "error", "Sitemap lists an address that is not a page of the site",
          "Remove the address from the sitemap or restore the page; a sitemap must list only live, indexable "
          "pages."),
+    Rule("robots.missing", "notice", "Site without a robots.txt",
+         "Publish a robots.txt (the build writes one) that allows the site and names the sitemap with a "
+         "Sitemap: line; without one every page may be fetched and the sitemap must be found by guessing."),
     Rule("robots.blocks-page", "error", "robots.txt blocks an indexable page",
          "Remove the Disallow line that matches the page (ONPAGE['robots_disallow']), or mark the page Noindex "
          "if it should stay out of search."),
+    Rule("url.filename-not-utf8", "warning", "File whose name is not UTF-8",
+         "Rename the file with letters, digits and hyphens (e.g. cafe.html) and update the links to it: a "
+         "name in another encoding cannot be written in an address, so browsers and search engines miss it."),
     # --- editorial calendar ------------------------------------------------------------
     Rule("calendar.keyword-unpublished", "notice", "Planned keyword without a published page",
          "Nothing to fix yet: the calendar plans this keyword; publish its post when it is due.",

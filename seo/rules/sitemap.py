@@ -1,7 +1,9 @@
-"""sitemap.* and robots.*: the sitemap lists exactly the indexable pages; robots.txt blocks none."""
+"""sitemap.*, robots.* and url.*: the sitemap lists exactly the indexable pages; robots.txt blocks none;
+every file has a name an address can hold."""
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote as urlquote
 
 from protego import Protego
@@ -47,11 +49,27 @@ def check(ctx: Context) -> None:
                         f"{sitemap.location} lists {path}, but the page says noindex ({target.page.robots}).",
                         element='<meta name="robots">', target=site.url_for(sitemap.location))
     _robots(ctx)
+    _filenames(ctx)
+
+
+def _filenames(ctx: Context) -> None:
+    for name in ctx.site.bad_filenames:
+        raw = os.fsencode(name)
+        shown = raw.decode("utf-8", errors="backslashreplace")
+        path = urlquote(raw)
+        ctx.add("url.filename-not-utf8", path,
+                f"The file {shown} ({path}) has a name that is not UTF-8, so no address can name it reliably; "
+                "the audit skipped it.", file=shown.lstrip("/"), value=shown)
 
 
 def _robots(ctx: Context) -> None:
     site = ctx.site
-    if not site.robots_txt:
+    if site.robots_txt is None:
+        ctx.add("robots.missing", None,
+                "The site has no /robots.txt: search engines may fetch every page, and they are not told where "
+                "the sitemap is.", element="robots.txt", target=site.url_for("/robots.txt"))
+        return
+    if not site.robots_txt.strip():
         return
     parser = Protego.parse(site.robots_txt)
     origin = site.origin or "https://site.invalid"

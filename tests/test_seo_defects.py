@@ -1,0 +1,82 @@
+"""Audit defects found on real sites: no robots.txt, odd file names, spreadsheet formulas, report order and size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from seo_sites import BASE, NOW, clean_site
+
+from seo.audit import run_audit
+from seo.crawler import crawl_site
+from seo.reader import read_site
+from seo.settings import load_settings
+
+ROOT = Path(__file__).parent.parent
+
+
+def serve(directory):
+    """A plain http.server on loopback (no robots.txt handling of its own)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def rules_of(result) -> set[str]:
+    return {f.rule for f in result.findings}
+
+
+def test_crawl_of_a_site_without_robots_txt_allows_all_and_notes_it(tmp_path):
+    output = clean_site().write(tmp_path)
+    (output / "robots.txt").unlink()
+    httpd, url = serve(output)
+    try:
+        settings = load_settings(None)
+        site = crawl_site(url, settings, public_url=BASE)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert site.robots_txt is None
+    assert "/blog/rye-bread/" in site.pages and site.pages["/blog/rye-bread/"].status == 200
+    result = run_audit(site, settings, now=dt.datetime.fromisoformat(NOW))
+    missing = [f for f in result.findings if f.rule == "robots.missing"]
+    assert len(missing) == 1 and missing[0].severity == "notice"
+    assert "robots.blocks-page" not in rules_of(result)
+
+
+def test_offline_site_without_robots_txt_gets_one_notice(tmp_path):
+    output = clean_site().write(tmp_path)
+    (output / "robots.txt").unlink()
+    settings = load_settings(None)
+    result = run_audit(read_site(output, settings), settings, now=dt.datetime.fromisoformat(NOW))
+    assert [f.severity for f in result.findings if f.rule == "robots.missing"] == ["notice"]
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "seo", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=300)
+
+
+def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(tmp_path):
+    output = clean_site().write(tmp_path)
+    with open(os.path.join(os.fsencode(output), b"caf\xe9.html"), "wb") as fh:
+        fh.write(b"<!doctype html><html lang='en'><head><title>Caf\xe9</title></head><body>x</body></html>")
+    reports = tmp_path / "reports"
+    done = run_cli("audit", output, "--reports", reports, "--now", NOW)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    found = [f for f in data["findings"] if f["rule"] == "url.filename-not-utf8"]
+    assert len(found) == 1
+    assert found[0]["severity"] == "warning" and found[0]["url"] == BASE + "/caf%E9.html"
+    assert "Rename" in found[0]["hint"] and "caf\\xe9.html" in found[0]["message"]
+    # the other pages were still audited
+    assert len(data["pages"]) >= 4
