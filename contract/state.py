@@ -127,6 +127,17 @@ def resolve_clock(settings) -> dt.datetime:
     return value
 
 
+def note_change(settings, at: dt.datetime, slug: str, change: str, source: str | None) -> None:
+    """Record a coming change of the published site (``change``: "publishes", "expires", "ends" ...).
+
+    Every plugin that knows a date on which a page appears, leaves or changes
+    notes it here; the build prints the earliest and the manifest lists them all.
+    """
+    upcoming = build_state(settings).upcoming
+    upcoming.append({"at": at, "slug": slug, "change": change, "source": source})
+    upcoming.sort(key=lambda item: (item["at"], item["slug"]))
+
+
 # name -> getter(settings) of a dict that templates or filters add to while rendering.
 _RENDER_STATE: dict[str, Callable[[dict], dict]] = {}
 

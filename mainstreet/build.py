@@ -43,6 +43,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract.state import build_state, new_build_state
+
 from . import guards, parallelwrite
 from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
 from .fastmarkdown import with_fast_inline
@@ -173,6 +175,7 @@ def _render(settings: dict, root: str, target: Path, staging: Path, reports_dir:
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     settings["REPORTS_PATH"] = str(reports_staging)
+    new_build_state(settings)  # what the plugins of this build share (contract.state)
 
     collector = ProblemCollector(root, settings["PATH"])
     _ACTIVE.append(collector)
@@ -211,7 +214,7 @@ def _render(settings: dict, root: str, target: Path, staging: Path, reports_dir:
         raise BuildError(collector.problems)
     _swap_into_place(staging, target)
     _publish_reports(reports_staging, reports_dir)
-    upcoming = list(settings.get("VISIBILITY_UPCOMING") or [])
+    upcoming = list(build_state(settings).upcoming)
     return BuildResult(target, time.perf_counter() - started, recorder.messages, reports_dir, upcoming)
 
 

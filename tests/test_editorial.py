@@ -168,7 +168,8 @@ def test_overdue_rows_and_unplanned_posts_are_warnings_in_the_log_the_manifest_a
     # The plan report on stdout.
     assert "Overdue: 1\n  calendar/2026.md:8  spring-rye was due 2026-05-01 Fri (scheduled), no post" in result.stdout
     assert "Posts not in the plan: 2" in result.stdout
-    assert "Next scheduled change: 2030-12-01 08:00 EST (future-post publishes)" in result.stdout
+    # The demo profile's holiday hours change the site before the post of 2030 publishes.
+    assert "Next scheduled change: 2026-11-27 00:00 EST (Thanksgiving hours drop out)" in result.stdout
 
 
 def test_keywords_planned_twice_are_a_cannibalization_warning(planned):
@@ -510,8 +511,11 @@ def test_demo_plan_builds_cleanly_and_drives_the_demo(demo_site):
         ("holiday-cake-guide", "scheduled"),
         ("office-holiday-party-catering", "scheduled"),
     ]
-    assert manifest.next_change == "2026-12-03T08:00:00-05:00"
-    assert "Next scheduled change: 2026-12-03 08:00 EST (holiday-cake-guide publishes)" in demo_site.result.stderr
+    # Thanksgiving (2026-11-26) leaves the opening hours the day after: the first change after 11-24.
+    assert manifest.next_change == "2026-11-27T00:00:00-05:00"
+    assert "Next scheduled change: 2026-11-27 00:00 EST (Thanksgiving hours drop out)" in demo_site.result.stderr
+    assert {"at": "2026-12-03T08:00:00-05:00", "slug": "holiday-cake-guide", "change": "publishes",
+            "source": "content/posts/holiday-cake-guide.md"} in manifest.upcoming
     events = list(Calendar.from_ical((demo_site.reports / "calendar.ics").read_bytes()).walk("VEVENT"))
     assert len(events) == 25
     html = (demo_site.reports / "calendar.html").read_text()
@@ -596,3 +600,18 @@ def test_bad_expires_and_successor_fail_the_build_with_their_lines(project):
     assert result.returncode == 1
     assert "error: content/posts/keep-fresh.md:6: unreadable Expires 'soon-ish'; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM" in result.stderr
     assert "error: content/landing/spring-sale.md:4: Successor 'summer-sale' is not a site path or URL; write it as /offers/new-offer/ or https://..." in result.stderr
+
+
+def test_next_scheduled_change_counts_events_that_end_and_holiday_hours(tmp_path):
+    """On 2026-12-04 the sourdough workshop page leaves the site next (12-05 19:30), not a post on 12-10."""
+    result = run_build(ROOT / "pelicanconf.py", tmp_path / "output", now="2026-12-04T12:00")
+    assert result.returncode == 0, result.stderr
+    assert "Next scheduled change: 2026-12-05 19:30 EST (sourdough-workshop-december ends)" in result.stderr
+    upcoming = read_manifest(tmp_path / "reports" / "manifest.json").upcoming
+    changes = [(item["at"], item["slug"], item["change"]) for item in upcoming]
+    assert changes[:2] == [
+        ("2026-12-05T19:30:00-05:00", "sourdough-workshop-december", "ends"),
+        ("2026-12-10T08:00:00-05:00", "office-holiday-party-catering", "publishes"),
+    ]
+    assert ("2026-12-27T00:00:00-05:00", "Christmas hours", "drop out") in changes  # closed 12-25 through 12-26
+    assert [at for at, _, _ in changes] == sorted(at for at, _, _ in changes)

@@ -34,6 +34,7 @@ from pelican.utils import SafeDatetime, slugify
 from contract.manifest import CalendarFinding, Manifest, ManifestEntry, write_manifest
 from contract.site import MANIFEST_FILE, public_site_url
 from contract.sources import metadata_line, project_path
+from contract.state import build_clock, build_state
 from planning.config import (
     editorial_settings,
     project_folder,
@@ -56,7 +57,7 @@ from planning.views import write_views
 
 logger = logging.getLogger(__name__)
 
-STATE = "EDITORIAL_STATE"
+STATE = "editorial"  # this plugin's entry in the build state's plugins
 # Pelican's PATH_METADATA captures each file's path under this metadata key.
 SOURCE_KEY = "editorial_source"
 # Plan fields that flow into a post's metadata: (metadata key, label in messages).
@@ -113,7 +114,7 @@ def read_calendar(pelican) -> None:
     plan = read_plan(root / conf["path"], root, vocabulary(settings, conf))
     for problem in plan.problems:
         log_finding(problem)
-    settings[STATE] = EditorialState(conf, plan, root, plan.by_slug())
+    build_state(settings).plugins[STATE] = EditorialState(conf, plan, root, plan.by_slug())
     capture_source_paths(settings)
 
 
@@ -147,7 +148,7 @@ def join_article(generator, metadata) -> None:
     """Fill a post's metadata from its calendar row before Pelican validates it."""
     source = metadata.pop(SOURCE_KEY, None)
     settings = generator.settings
-    state: EditorialState | None = settings.get(STATE)
+    state: EditorialState | None = build_state(settings).plugins.get(STATE)
     if state is None or source is None:
         return
     path = os.path.join(settings["PATH"], source)
@@ -259,7 +260,7 @@ def apply_row(metadata, row: Row, path: str, settings, state: EditorialState) ->
     elif not own_status and row.status in UNFINISHED:
         metadata["status"] = "draft"
         date = metadata.get("date")
-        now = settings.get("BUILD_NOW")
+        now = build_clock(settings)
         if isinstance(date, dt.datetime) and isinstance(now, dt.datetime):
             due = date if date.tzinfo else date.replace(tzinfo=tz)
             if due <= now:
@@ -343,7 +344,8 @@ def manifest_entry(content, settings, status: str, kind: str | None = None) -> M
 
 
 def build_manifest(generators, settings) -> Manifest:
-    now = settings["BUILD_NOW"]
+    now = build_clock(settings)
+    state = build_state(settings)
     pages = []
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
@@ -353,14 +355,14 @@ def build_manifest(generators, settings) -> Manifest:
         else:
             continue
         pages += [manifest_entry(content, settings, "published") for content in live]
-    for redirect in settings.get("VISIBILITY_REDIRECTS", []):
+    for redirect in state.redirects:
         entry = manifest_entry(redirect.content, settings, "expired", kind="redirect")
         entry.redirect_to = redirect.target
         pages.append(entry)
-    held = [manifest_entry(h.content, settings, h.reason) for h in settings.get("VISIBILITY_HELD_BACK", [])]
+    held = [manifest_entry(h.content, settings, h.reason) for h in state.held_back]
     upcoming = [
         {"at": item["at"].isoformat(), "slug": item["slug"], "change": item["change"], "source": item["source"]}
-        for item in settings.get("VISIBILITY_UPCOMING", [])
+        for item in state.upcoming
     ]
     return Manifest(
         generated_at=now.isoformat(),
@@ -379,7 +381,7 @@ def build_manifest(generators, settings) -> Manifest:
 def collect(generators) -> None:
     """Everything is read and decided: join the plan with the content and log plan problems."""
     settings = generators[0].settings
-    state: EditorialState | None = settings.get(STATE)
+    state: EditorialState | None = build_state(settings).plugins.get(STATE)
     if state is None:
         return
     manifest = build_manifest(generators, settings)
@@ -396,12 +398,14 @@ def collect(generators) -> None:
             log_finding(finding)
     manifest.calendar = list(report.findings)
     state.manifest, state.report = manifest, report
+    shared = build_state(settings)  # for the manifest and the build driver
+    shared.calendar, shared.manifest = list(report.findings), manifest
 
 
 def write_reports(pelican) -> None:
     """The site is written: the manifest and the calendar views go to the reports folder."""
     settings = pelican.settings
-    state: EditorialState | None = settings.get(STATE)
+    state: EditorialState | None = build_state(settings).plugins.get(STATE)
     if state is None or state.manifest is None:
         return
     folder = reports_folder(settings)

@@ -32,6 +32,7 @@ from pelican.generators import Generator
 
 from contract.images import image_size
 from contract.sources import project_path
+from contract.state import note_change
 
 from .business import DAYS, public_base, read_profile
 from .events import is_event, read_event
@@ -181,9 +182,12 @@ def prepare_pages(generator) -> None:
                 continue
             page.event = info
             announced = getattr(page, "date", None)
+            source = project_path(page.source_path, settings)
             if now is not None and announced is not None and announced > now:
-                logger.info("local_seo: holding back %s until %s", project_path(page.source_path, settings),
-                            announced.isoformat())
+                logger.info("local_seo: holding back %s until %s", source, announced.isoformat())
+                note_change(settings, announced, page.slug, "publishes", source)
+                if name == "pages" and not info.archived:
+                    note_change(settings, info.finishes, page.slug, "ends", source)
                 continue
             if now is not None and info.has_ended(now):
                 if not info.archived:
@@ -194,8 +198,12 @@ def prepare_pages(generator) -> None:
                     archived.append(page)
             elif name == "pages":
                 upcoming.append(page)
+                if now is not None:  # leaves the site, or moves to the past events
+                    note_change(settings, info.finishes, page.slug, "ends", source)
             kept.append(page)
         pages[:] = kept  # in place: the context holds the same list
+    if now is not None and profile is not None:
+        note_hours_changes(settings, profile, now)
     upcoming.sort(key=lambda p: p.event.start)
     archived.sort(key=lambda p: p.event.start, reverse=True)
     generator.context["events"] = upcoming
@@ -231,6 +239,19 @@ class GeneratedPage:
     content: str = ""
     date: dt.datetime | None = None
     modified: dt.datetime | None = None
+
+
+def note_hours_changes(settings, profile, now: dt.datetime) -> None:
+    """Holiday hours leave every page that shows them the day after they end: a change of the site."""
+    tz = now.tzinfo  # the build clock is in the site timezone
+    seen = set()
+    for place in [profile.business, *profile.locations]:
+        for special in place.upcoming_special_hours(now.astimezone(tz).date()):
+            at = dt.datetime.combine(special.end + dt.timedelta(days=1), dt.time(), tz)
+            name = f"{special.label or special.start.isoformat()} hours"
+            if at > now and (at, name) not in seen:
+                seen.add((at, name))
+                note_change(settings, at, name, "drop out", place.setting)
 
 
 def hero_for(place, settings) -> Hero | None:

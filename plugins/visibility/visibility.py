@@ -12,9 +12,9 @@ decides "future" with the wall clock. This plugin replaces those rules:
 * a post, page or landing page whose ``Expires`` moment has passed leaves the
   site, lists, sitemap and feeds; its URL then serves the 404 page, or a
   redirect page when its metadata names a ``Successor`` (a site path or URL);
-* everything held back is recorded with its reason (``VISIBILITY_HELD_BACK``),
-  and the coming publish/expiry moments after the clock are listed, earliest
-  first (``VISIBILITY_UPCOMING``: the build prints the next one);
+* everything held back is recorded with its reason (the build state's
+  ``held_back``), and the coming publish/expiry moments after the clock are
+  listed, earliest first (``upcoming``: the build prints the next one);
 * two sources that would write one URL, a duplicate slug and an unknown
   template are errors naming both files and the line to fix.
 
@@ -29,7 +29,6 @@ import datetime as dt
 import logging
 import os
 from collections import defaultdict
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from pelican import signals
@@ -37,51 +36,13 @@ from pelican.generators import Generator
 from pelican.utils import get_date
 
 from contract.sources import metadata_line, project_path
+from contract.state import HeldBack, Redirect, build_clock, build_state, note_change
 
 logger = logging.getLogger(__name__)
 
-HELD_BACK = "VISIBILITY_HELD_BACK"  # list[HeldBack]
-UPCOMING = "VISIBILITY_UPCOMING"  # list[dict]: at, slug, change, source; earliest first
-REDIRECTS = "VISIBILITY_REDIRECTS"  # list[Redirect]
-
-
-@dataclass
-class HeldBack:
-    """A content object that exists but is not published, and why."""
-
-    content: object
-    reason: str  # "scheduled", "expired", "draft" or "hidden"
-
-
-@dataclass
-class Redirect:
-    """An expired content's URL, pointing to its successor."""
-
-    content: object
-    target: str  # a site path ("/offers/spring-cakes/") or an absolute URL
-
-
 def resolve_clock(settings) -> dt.datetime:
-    """Return the build's "now" as an aware datetime in the site timezone."""
-    tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    value = settings.get("BUILD_NOW") or os.environ.get("MAINSTREET_NOW")
-    if not value:
-        return dt.datetime.now(tz)
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            logger.error(
-                "visibility: BUILD_NOW %r is not an ISO date or date-time; "
-                "use e.g. 2026-12-01 or 2026-12-01T08:00",
-                value,
-            )
-            return dt.datetime.now(tz)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value
+    """The build's "now" (contract.state.build_clock: resolved once per build)."""
+    return build_clock(settings)
 
 
 def aware(moment: dt.datetime, tz) -> dt.datetime:
@@ -89,10 +50,7 @@ def aware(moment: dt.datetime, tz) -> dt.datetime:
 
 
 def set_clock(pelican) -> None:
-    pelican.settings["BUILD_NOW"] = resolve_clock(pelican.settings)
-    pelican.settings[HELD_BACK] = []
-    pelican.settings[UPCOMING] = []
-    pelican.settings[REDIRECTS] = []
+    build_clock(pelican.settings)
 
 
 def expiry(content, settings) -> dt.datetime | None:
@@ -116,20 +74,12 @@ def expiry(content, settings) -> dt.datetime | None:
 
 
 def _note_upcoming(settings, content, moment: dt.datetime, change: str) -> None:
-    settings.setdefault(UPCOMING, []).append(
-        {
-            "at": moment,
-            "slug": content.slug,
-            "change": change,
-            "source": project_path(content.source_path, settings),
-        }
-    )
-    settings[UPCOMING].sort(key=lambda item: (item["at"], item["slug"]))
+    note_change(settings, moment, content.slug, change, project_path(content.source_path, settings))
 
 
 def _expire(content, settings) -> None:
     """Record an expired content, and its redirect when it names a Successor."""
-    settings.setdefault(HELD_BACK, []).append(HeldBack(content, "expired"))
+    build_state(settings).held_back.append(HeldBack(content, "expired"))
     successor = str(content.metadata.get("successor") or "").strip()
     if not successor:
         return
@@ -141,7 +91,7 @@ def _expire(content, settings) -> None:
             successor,
         )
         return
-    settings.setdefault(REDIRECTS, []).append(Redirect(content, successor))
+    build_state(settings).redirects.append(Redirect(content, successor))
 
 
 def _publication(content, settings, now: dt.datetime, dated: bool = True) -> str:
@@ -177,8 +127,8 @@ def _publication(content, settings, now: dt.datetime, dated: bool = True) -> str
 def hold_back_unpublished_articles(generator) -> None:
     """Drop drafts, hidden, future and expired articles before taxonomies are built."""
     settings = generator.settings
-    now = settings.get("BUILD_NOW") or resolve_clock(settings)
-    held = settings.setdefault(HELD_BACK, [])
+    now = build_clock(settings)
+    held = build_state(settings).held_back
 
     def public(article) -> bool:
         state = _publication(article, settings, now)
@@ -208,7 +158,7 @@ def hold_back_unpublished_articles(generator) -> None:
 
 def hold_back_unpublished_pages(generator) -> None:
     """Drop hidden and draft pages: hidden means unpublished here."""
-    held = generator.settings.setdefault(HELD_BACK, [])
+    held = build_state(generator.settings).held_back
     for name, reason in (
         ("hidden_pages", "hidden"),
         ("hidden_translations", "hidden"),
@@ -226,7 +176,7 @@ def hold_back_expired_pages(generators) -> None:
     with its final URL (its redirect, if any, is written there).
     """
     settings = generators[0].settings
-    now = settings.get("BUILD_NOW") or resolve_clock(settings)
+    now = build_clock(settings)
     for generator in generators:
         if not hasattr(generator, "pages"):
             continue
@@ -273,7 +223,7 @@ class ExpiredRedirectGenerator(Generator):
         }
         site = (settings.get("SITEURL") or "").rstrip("/")
         public = (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
-        for redirect in settings.get(REDIRECTS, []):
+        for redirect in build_state(settings).redirects:
             content = redirect.content
             if os.path.normpath(content.save_as) in taken:
                 logger.info("visibility: %s is taken by live content; no redirect written", content.save_as)
