@@ -268,37 +268,22 @@ LOCAL_BUSINESS = {
 # Branches: each gets /locations/<slug>/ with its own address, phone, map and
 # hours (and its own LocalBusiness in the structured data); /locations/ lists
 # them when there are several. Anything not given (type, price range, payment,
-# payment, holiday hours ...) comes from LOCAL_BUSINESS. Leave it empty for a
-# business with one shop: the contact page then carries everything.
+# payment, holiday hours ...) comes from LOCAL_BUSINESS; the one marked
+# "main": True is the business's own shop and takes its name, address, phone,
+# geo, hours and amenities too. Leave it empty for a business with one shop:
+# the contact page then carries everything.
 LOCATIONS = [
     {
         "slug": "mill-street",
+        # The business's own shop: name, address, phone, email, hours and
+        # amenities come from LOCAL_BUSINESS unless given here.
+        "main": True,
         "name": "Hearth & Honey Bakery & Café, Mill Street",
         "description": (
             "Our bakery and café on Mill Street: the ovens, the full counter of bread and pastries, "
             "coffee, cake pickups and the weekend baking classes."
         ),
-        "telephone": "+1-802-555-0142",
-        "email": "hello@hearthandhoney.example",
-        "address": {
-            "street": "42 Mill Street",
-            "locality": "Alder Falls",
-            "region": "VT",
-            "postal_code": "05701",
-            "country": "US",
-        },
-        "geo": {"latitude": 43.6106, "longitude": -72.9726},
-        "opening_hours": {
-            "monday": [],
-            "tuesday": [["07:00", "18:00"]],
-            "wednesday": [["07:00", "18:00"]],
-            "thursday": [["07:00", "18:00"]],
-            "friday": [["07:00", "18:00"]],
-            "saturday": [["08:00", "16:00"]],
-            "sunday": [["08:00", "13:00"]],
-        },
         "image": "images/contact-storefront.jpg",
-        "amenities": ["Café seating", "Step-free entrance", "Free Wi-Fi", "Street parking on Mill Street"],
     },
     {
         "slug": "depot-market",

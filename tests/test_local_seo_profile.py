@@ -116,8 +116,8 @@ MISTAKES = {
         'merge them into ["07:00", "18:00"]',
     ),
     "time not 24-hour": (
-        _set(["LOCATIONS", 0, "opening_hours", "tuesday"], [["7am", "6pm"]]),
-        "LOCATIONS[0]['opening_hours']['tuesday'][0]: ['7am', '6pm'] is not an [opens, closes] pair of 24-hour "
+        _set(["LOCATIONS", 1, "opening_hours", "tuesday"], [["7am", "6pm"]]),
+        "LOCATIONS[1]['opening_hours']['tuesday'][0]: ['7am', '6pm'] is not an [opens, closes] pair of 24-hour "
         "times; write e.g. ['07:00', '18:00']",
     ),
     "unknown weekday": (
@@ -193,6 +193,14 @@ MISTAKES = {
         _set(["LOCAL_BUSINESS", "area_served"], [{"radius_miles": -3}]),
         "LOCAL_BUSINESS['area_served'][0]: radius -3 is not a positive number",
     ),
+    "main not a flag": (
+        _set(["LOCATIONS", 1, "main"], "yes"),
+        "LOCATIONS[1]['main']: 'yes' is not True or False; write 'main': True for the business's own shop",
+    ),
+    "two main shops": (
+        _set(["LOCATIONS", 1, "main"], True),
+        "LOCATIONS[1]['main']: LOCATIONS[0] is already the main shop; only one location can be",
+    ),
 }
 
 
@@ -247,6 +255,55 @@ def test_changing_the_phone_in_one_setting_changes_every_page_and_the_data(proje
         business = by_id(document)["https://test-bakery.example/#organization"]
         assert business["telephone"] == "+1-802-555-0199"
         assert business["contactPoint"]["telephone"] == "+1-802-555-0199"
+
+
+def test_the_main_shop_takes_the_business_nap_it_does_not_set_itself(settings):
+    business, local_seo = plugin_module("business"), plugin_module("local_seo")
+    changed = copy.deepcopy({k: settings[k] for k in ("LOCAL_BUSINESS", "LOCATIONS")})
+    changed["LOCATIONS"][0].pop("name")
+    changed["LOCATIONS"][0]["email"] = "mill@hearthandhoney.example"
+    merged = dict(settings, **changed)
+    profile, problems = business.read_profile(merged, local_seo.local_seo_settings(merged))
+    assert problems == []
+    shop, firm = profile.place("mill-street"), profile.business
+    assert (shop.name, shop.telephone, shop.address, shop.geo) == (firm.name, firm.telephone, firm.address, firm.geo)
+    assert shop.hours == firm.hours and shop.amenities == firm.amenities
+    assert shop.email == "mill@hearthandhoney.example", "what the main shop sets itself stays its own"
+    depot = profile.place("depot-market")
+    assert depot.address != firm.address and depot.telephone == "+1-802-555-0178", "not the main shop"
+
+
+def test_changing_the_business_phone_changes_the_main_shop_on_every_page(tmp_path):
+    """The demo's Mill Street shop is LOCAL_BUSINESS's own address: one telephone setting serves both."""
+    import shutil
+
+    project = tmp_path / "demo"
+    for name in ("content", "calendar"):
+        shutil.copytree(ROOT / name, project / name)
+    conf = project / "democonf.py"  # not pelicanconf.py: Pelican loads a settings file under its own name
+    conf.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+        f"PATH = {str(project / 'content')!r}\n"
+        "LOCAL_BUSINESS = dict(LOCAL_BUSINESS, telephone='+1-802-555-0199')\n"
+    )
+    output = project / "output"
+    result = run_build(conf, output, now=DEMO_NOW, reports=project / "reports")
+    assert result.returncode == 0, result.stderr
+    base = "https://www.hearthandhoney.example"
+    shop = f"{base}/locations/mill-street/#location"
+    showing = []
+    for page in read_pages(output):
+        html = page.path.read_text(encoding="utf-8")
+        assert "555-0142" not in html and "5550142" not in html, f"{page.url} still shows the old number"
+        for document in jsonld_documents(html, base + page.url):
+            node = by_id(document).get(shop)
+            if node and "telephone" in node:
+                showing.append(page.url)
+                assert node["telephone"] == "+1-802-555-0199", page.url
+        block = page.soup.find("address", attrs={"data-entity": shop})
+        if block is not None and block.select_one("a.nap-phone"):
+            assert block.select_one("a.nap-phone")["href"] == "tel:+18025550199", page.url
+    assert len(showing) >= 5, showing
 
 
 def test_a_hostile_title_stays_inside_the_script_element(project, tmp_path):

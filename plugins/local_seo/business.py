@@ -30,7 +30,7 @@ BUSINESS_KEYS = {
     "currency", "area_served", "same_as", "amenities", "founding_date", "map_url",
 }
 LOCATION_KEYS = {
-    "slug", "type", "name", "description", "telephone", "email", "address", "geo", "opening_hours",
+    "slug", "main", "type", "name", "description", "telephone", "email", "address", "geo", "opening_hours",
     "special_hours", "price_range", "payment_accepted", "currency", "area_served", "same_as",
     "amenities", "image", "map_url",
 }
@@ -39,6 +39,11 @@ INHERITED = (
     "type", "telephone", "email", "special_hours", "price_range", "payment_accepted",
     "currency", "area_served",
 )
+# What the main shop (a location with "main": True: the business's own address)
+# also takes from LOCAL_BUSINESS, so its name, address and phone are written once.
+# {Place field: LOCAL_BUSINESS key}
+MAIN_INHERITED = {"name": "name", "address": "address", "geo": "geo", "hours": "opening_hours",
+                  "amenities": "amenities"}
 ADDRESS_KEYS = ("street", "locality", "region", "postal_code", "country")
 SPECIAL_KEYS = {"date", "through", "hours", "label"}
 
@@ -492,11 +497,20 @@ def _place(check: _Checker, data: dict, path: str, *, is_location: bool, inherit
 
     A location's own NAP, geo and hours are required; what it leaves out of
     INHERITED comes from the business, already checked (so a mistake there is
-    reported once, under LOCAL_BUSINESS).
+    reported once, under LOCAL_BUSINESS). The main shop's ``inherited`` also
+    holds MAIN_INHERITED: its name, address, geo, hours and amenities.
     """
-    geo = check.geo(data, path, required=is_location)
-    address = check.address(data, path, required=True)
-    name = check.text(data, "name", path, required=True)
+    inherited = inherited or {}
+
+    def own(key: str, field: str, read):
+        """The location's own value of ``key``, else the business's ``field``."""
+        if data.get(key) is None and field in inherited:
+            return inherited[field]
+        return read()
+
+    geo = own("geo", "geo", lambda: check.geo(data, path, required=is_location))
+    address = own("address", "address", lambda: check.address(data, path, required=True))
+    name = own("name", "name", lambda: check.text(data, "name", path, required=True))
     map_url = check.text(data, "map_url", path)
     if map_url:
         map_url = check.absolute_url(map_url, f"{path}['map_url']")
@@ -510,20 +524,18 @@ def _place(check: _Checker, data: dict, path: str, *, is_location: bool, inherit
         "currency": lambda: check.currency(data, path),
         "area_served": lambda: check.area_served(data, path, geo),
     }
-    fields = {
-        key: inherited[key] if inherited is not None and data.get(key) is None else read()
-        for key, read in readers.items()
-    }
+    fields = {key: inherited[key] if key in inherited and data.get(key) is None else read()
+              for key, read in readers.items()}
     return {
         **fields,
         "name": name,
         "address": address,
         "geo": geo,
-        "hours": check.opening_hours(data, path),
+        "hours": own("opening_hours", "hours", lambda: check.opening_hours(data, path)),
         "description": check.text(data, "description", path),
         "images": check.images(data, path),
         "same_as": check.same_as(data, path),
-        "amenities": check.texts(data, "amenities", path),
+        "amenities": own("amenities", "amenities", lambda: check.texts(data, "amenities", path)),
         "map_url": map_url or map_link(name, geo, address),
     }
 
@@ -565,6 +577,7 @@ def read_profile(settings, conf: dict) -> tuple[Profile | None, list[str]]:
         raw_locations = []
     inherited = {key: getattr(business, key) for key in INHERITED}
     seen: dict[str, int] = {}
+    main: int | None = None
     for index, item in enumerate(raw_locations):
         path = f"LOCATIONS[{index}]"
         if not isinstance(item, dict):
@@ -579,7 +592,21 @@ def read_profile(settings, conf: dict) -> tuple[Profile | None, list[str]]:
             check.error(f"{path}['slug']", f"{slug!r} is already used by LOCATIONS[{seen[slug]}]; give each location "
                                            "its own slug")
         seen.setdefault(slug, index)
-        fields = _place(check, item, path, is_location=True, inherited=inherited)
+        is_main = item.get("main", False)
+        if not isinstance(is_main, bool):
+            check.error(f"{path}['main']", f"{is_main!r} is not True or False; write 'main': True for the "
+                                           "business's own shop (it then takes its name, address and phone)")
+            is_main = False
+        if is_main and main is not None:
+            check.error(f"{path}['main']", f"LOCATIONS[{main}] is already the main shop; only one location "
+                                           "can be, remove 'main' from the other")
+            is_main = False
+        if is_main:
+            main = index
+        takes = dict(inherited)
+        if is_main:  # what LOCAL_BUSINESS gives (a mistake there is reported once, under LOCAL_BUSINESS)
+            takes.update({f: getattr(business, f) for f, key in MAIN_INHERITED.items() if data.get(key) is not None})
+        fields = _place(check, item, path, is_location=True, inherited=takes)
         page = conf["locations_url"].format(slug=slug)
         locations.append(
             Place(setting=path, id=f"{base}/{page}#location", url=f"{base}/{page}", path=page, slug=slug,
