@@ -91,8 +91,9 @@ def make_project(root: Path, pages: dict[str, str], settings: str = SETTINGS) ->
 HOME = "Title: Test Bakery\nSlug: home\nSave_as: index.html\nURL:\n\nWelcome to the test bakery.\n"
 
 
-def build_landing_site(root: Path, settings: str = SETTINGS) -> BuiltSite:
-    conf = make_project(root, {"landing/bread-club.md": BREAD_CLUB, "pages/home.md": HOME}, settings)
+def build_landing_site(root: Path, settings: str = SETTINGS, pages: dict[str, str] | None = None) -> BuiltSite:
+    """Build the fixture site with BREAD_CLUB and HOME (``pages`` replaces or adds content files)."""
+    conf = make_project(root, {"landing/bread-club.md": BREAD_CLUB, "pages/home.md": HOME, **(pages or {})}, settings)
     # the favicons the theme links to (the fixture site has none: a browser would log a 404)
     shutil.copytree(ROOT / "content" / "extra", root / "content" / "extra", dirs_exist_ok=True)
     result = run_build(conf, root / "output", now=DEMO_NOW)

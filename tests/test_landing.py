@@ -443,3 +443,16 @@ def test_utm_campaign_is_the_pages_campaign_when_it_names_one(demo_site):
     assert tagged, "the demo's landing page has calls to action with UTM parameters"
     for href in tagged:
         assert parse_qs(urlsplit(href).query)["utm_campaign"] == ["holiday-2026"], href
+
+
+def test_a_pages_campaign_line_is_the_utm_campaign_of_every_link_it_tags(tmp_path):
+    """'Campaign: spring-bake' names the campaign in analytics; the slug is only the fallback (bread-club above)."""
+    page = BREAD_CLUB.replace("Slug: bread-club\n", "Slug: bread-club\nCampaign: spring-bake\n")
+    site = build_landing_site(tmp_path / "site", pages={"landing/bread-club.md": page})
+    for url in ALL_PAGES:
+        soup = site.page(url).soup
+        ctas = soup.select("a[data-goal]")
+        outbound = [a for a in soup.select(".landing-body a[href]") if urlsplit(a["href"]).netloc == "mill.example"]
+        assert len(ctas) == 2 * len(ARMS) and outbound, url
+        for link in ctas + outbound:
+            assert parse_qs(urlsplit(link["href"]).query)["utm_campaign"] == ["spring-bake"], (url, link["href"])
