@@ -112,7 +112,7 @@ LOAD_CONTENT_CACHE = False
 # --- Plugins (order is signal order) ---------------------------------------
 
 PLUGIN_PATHS = [str(_HERE / "plugins")]
-PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo", "hosting"]
+PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo", "hosting", "manifest"]
 # plugins/hosting comes last: after every page is written it adds fingerprinted
 # copies of theme assets and the security headers (_headers, _headers.nginx).
 

@@ -67,8 +67,11 @@ class BuildState:
     redirects: list[Redirect] = field(default_factory=list)
     # editorial: the calendar's problems and notices, for the manifest.
     calendar: list[CalendarFinding] = field(default_factory=list)
-    # manifest: the manifest of this build, once every generator has finished.
+    # manifest: the manifest of this build, once every generator has finished;
+    # assemble_manifest(settings) builds it on first use from get_writer on
+    # (None without the manifest plugin).
     manifest: Manifest | None = None
+    assemble_manifest: Callable | None = None
     # hosting: fingerprinted asset name -> its source file, filled while pages render.
     fingerprinted: dict[str, str] = field(default_factory=dict)
     # A plugin's own state between its receivers, under the plugin's name.

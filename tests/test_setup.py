@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from conftest import ROOT
 
-PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo"]
+PLUGINS = ["visibility", "editorial", "landing", "onpage", "feeds", "local_seo", "hosting", "manifest"]
 
 
 @pytest.mark.parametrize("name", PLUGINS)

@@ -28,11 +28,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican import signals
-from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import SafeDatetime, slugify
 
-from contract.manifest import CalendarFinding, Manifest, ManifestEntry, write_manifest
-from contract.site import MANIFEST_FILE, public_site_url
+from contract.manifest import CalendarFinding, Manifest
 from contract.sources import metadata_line, project_path
 from contract.state import build_clock, build_state
 from planning.config import (
@@ -284,107 +282,20 @@ def forget_source_path(generator, metadata) -> None:
     metadata.pop(SOURCE_KEY, None)
 
 
-# --- the manifest, the report and the views ---------------------------------------------
+# --- the report and the views ----------------------------------------------------------
 
 
-def _iso(moment) -> str | None:
-    if not isinstance(moment, dt.datetime) or moment.year >= 9999:
-        return None
-    return moment.isoformat()
-
-
-def _public_url(content, settings) -> str:
-    """The site-relative URL of ``content`` once published (drafts have no URL of their own)."""
-    if getattr(content, "status", "") == "draft":
-        key = "ARTICLE_URL" if type(content).__name__ == "Article" else "PAGE_URL"
-        url = content.metadata.get("url") or settings[key].format(**content.url_format)
-    else:
-        url = content.url
-    return "/" + str(url).lstrip("/")
-
-
-def _kind(content) -> str:
-    if type(content).__name__ == "Article":
-        return "article"
-    if getattr(content, "is_landing", False):
-        return "landing"
-    return "event" if getattr(content, "is_event", False) else "page"
-
-
-def manifest_entry(content, settings, status: str, kind: str | None = None) -> ManifestEntry:
-    meta = content.metadata
-    hero = getattr(content, "hero", None)
-    return ManifestEntry(
-        url=_public_url(content, settings),
-        kind=kind or _kind(content),
-        source=project_path(content.source_path, settings),
-        title=str(getattr(content, "title", "")),
-        slug=str(getattr(content, "slug", "")),
-        keyword=str(meta["keyword"]) if meta.get("keyword") else None,
-        keywords=as_list(meta.get("keywords"), lower=False),
-        segment=str(meta["segment"]).lower() if meta.get("segment") else None,
-        stage=str(meta["stage"]).lower() if meta.get("stage") else None,
-        channels=as_list(meta.get("channels")),
-        category=str(content.category) if getattr(content, "category", None) else None,
-        tags=[str(t) for t in getattr(content, "tags", []) or []],
-        authors=[str(a) for a in getattr(content, "authors", []) or []],
-        date=_iso(getattr(content, "date", None)),
-        modified=_iso(getattr(content, "modified", None)),
-        expires=_iso(getattr(content, "expires", None)),
-        status=status,
-        word_count=int(getattr(content, "word_count", 0) or 0),
-        description=str(getattr(content, "meta_description", "") or meta.get("description") or ""),
-        image=hero.url if hero is not None else None,
-        campaign=str(meta["campaign"]) if meta.get("campaign") else None,
-        pillar=str(meta["pillar"]) if meta.get("pillar") else None,
-        owner=str(meta["owner"]) if meta.get("owner") else None,
-        evergreen=str(meta.get("evergreen", "")).strip().lower() in ("1", "true", "yes", "on"),
-        calendar_row=str(meta["calendar_row"]) if meta.get("calendar_row") else None,
-    )
-
-
-def build_manifest(generators, settings) -> Manifest:
-    now = build_clock(settings)
-    state = build_state(settings)
-    pages = []
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            live = generator.articles + generator.translations
-        elif isinstance(generator, PagesGenerator):
-            live = generator.pages + generator.translations
-        else:
-            continue
-        pages += [manifest_entry(content, settings, "published") for content in live]
-    for redirect in state.redirects:
-        entry = manifest_entry(redirect.content, settings, "expired", kind="redirect")
-        entry.redirect_to = redirect.target
-        pages.append(entry)
-    held = [manifest_entry(h.content, settings, h.reason) for h in state.held_back]
-    upcoming = [
-        {"at": item["at"].isoformat(), "slug": item["slug"], "change": item["change"], "source": item["source"]}
-        for item in state.upcoming
-    ]
-    return Manifest(
-        generated_at=now.isoformat(),
-        site={
-            "name": settings.get("SITENAME", ""),
-            "url": public_site_url(settings),
-            "timezone": settings.get("TIMEZONE") or "UTC",
-        },
-        pages=sorted(pages, key=lambda e: (e.url, e.source or "")),
-        held_back=sorted(held, key=lambda e: (e.url, e.source or "")),
-        next_change=upcoming[0]["at"] if upcoming else None,
-        upcoming=upcoming,
-    )
-
-
-def collect(generators) -> None:
-    """Everything is read and decided: join the plan with the content and log plan problems."""
-    settings = generators[0].settings
+def collect(pelican) -> None:
+    """get_writer: everything is read and decided: join the plan with the content, log plan problems."""
+    settings = pelican.settings
     state: EditorialState | None = build_state(settings).plugins.get(STATE)
     if state is None:
         return
-    manifest = build_manifest(generators, settings)
+    assemble = build_state(settings).assemble_manifest
+    if assemble is None:
+        logger.error("editorial: the calendar report needs the manifest plugin; add 'manifest' to PLUGINS")
+        return
+    manifest = assemble(settings)
     report = build_report(
         state.plan,
         manifest,
@@ -396,22 +307,19 @@ def collect(generators) -> None:
     for finding in report.findings:
         if finding.severity == "warning" and finding not in state.findings:
             log_finding(finding)
-    manifest.calendar = list(report.findings)
     state.manifest, state.report = manifest, report
-    shared = build_state(settings)  # for the manifest and the build driver
-    shared.calendar, shared.manifest = list(report.findings), manifest
+    build_state(settings).calendar = list(report.findings)  # the manifest plugin writes them
 
 
 def write_reports(pelican) -> None:
-    """The site is written: the manifest and the calendar views go to the reports folder."""
+    """The site is written: the calendar views go to the reports folder."""
     settings = pelican.settings
     state: EditorialState | None = build_state(settings).plugins.get(STATE)
-    if state is None or state.manifest is None:
+    if state is None or state.report is None:
         return
     folder = reports_folder(settings)
-    write_manifest(state.manifest, folder / MANIFEST_FILE)
     write_views(state.report, folder)
-    logger.info("editorial: wrote manifest.json, calendar.html, calendar.ics and calendar.csv to %s", folder)
+    logger.info("editorial: wrote calendar.html, calendar.ics and calendar.csv to %s", folder)
 
 
 def register() -> None:
@@ -419,5 +327,5 @@ def register() -> None:
     signals.article_generator_context.connect(join_article)
     signals.page_generator_context.connect(forget_source_path)
     signals.static_generator_context.connect(forget_source_path)
-    signals.all_generators_finalized.connect(collect)
+    signals.get_writer.connect(collect)
     signals.finalized.connect(write_reports)

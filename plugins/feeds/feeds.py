@@ -31,6 +31,7 @@ import os
 from pelican import signals
 
 from contract.site import FEED_PATHS, public_site_url
+from contract.state import build_clock
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +140,7 @@ def build_feed(articles, settings, self_path: str, title: str | None = None, sub
 
 
 def _build_now(settings) -> dt.datetime:
-    now = settings.get("BUILD_NOW")
+    now = build_clock(settings)
     if isinstance(now, dt.datetime):
         return _aware(now, settings)
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

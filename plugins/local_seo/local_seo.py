@@ -32,7 +32,7 @@ from pelican.generators import Generator
 
 from contract.images import image_size
 from contract.sources import project_path
-from contract.state import note_change
+from contract.state import build_clock, note_change
 
 from .business import DAYS, public_base, read_profile
 from .events import is_event, read_event
@@ -74,6 +74,7 @@ def local_seo_settings(settings) -> dict:
 
 
 def check_profile(pelican) -> None:
+    build_clock(pelican.settings)  # the theme reads BUILD_NOW: resolve it before the context is made
     settings = pelican.settings
     conf = local_seo_settings(settings)
     for key in conf:
@@ -158,7 +159,7 @@ def prepare_pages(generator) -> None:
     conf = local_seo_settings(settings)
     profile = settings.get(PROFILE)
     base = public_base(settings)
-    now = settings.get("BUILD_NOW")
+    now = build_clock(settings)  # resolved by whichever plugin asks first
     folder = os.path.join(settings["PATH"], conf["events_path"])
     upcoming, archived = [], []
     for name in ("pages", "translations"):
