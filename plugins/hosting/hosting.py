@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from selectolax.lexbor import LexborHTMLParser
 
-from contract.state import declare_render_state
+from contract.state import build_state, declare_render_state
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +76,6 @@ HSTS_KEYS = {"max_age": int, "include_subdomains": bool, "preload": bool}
 PRELOAD_MIN_AGE = 31536000
 
 FINGERPRINT_LENGTH = 10
-# Where the fingerprinted files of this build are recorded: {output path: source path}.
-ASSETS_KEY = "HOSTING_FINGERPRINTED"
 # Script types a browser executes (anything else, e.g. application/ld+json, is data).
 _SCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript", "text/ecmascript",
                  "application/ecmascript", "text/jscript", "text/livescript"}
@@ -195,7 +193,7 @@ class Fingerprinter:
             return rel
         source = theme_source(self.settings, rel)
         hashed = fingerprinted_name(rel, file_fingerprint(source))
-        self.settings.setdefault(ASSETS_KEY, {})[hashed] = str(source)
+        build_state(self.settings).fingerprinted[hashed] = str(source)
         return hashed
 
 
@@ -210,7 +208,6 @@ def check_settings(pelican) -> None:
         hosting_settings(pelican.settings)
     except HostingSettingsError as exc:
         logger.error("hosting: %s", exc)
-    pelican.settings[ASSETS_KEY] = {}
 
 
 # --- What the pages need from a CSP --------------------------------------------
@@ -401,7 +398,7 @@ def write_hosting_files(pelican) -> None:
     except HostingSettingsError:
         return  # reported at start-up
     output = Path(pelican.output_path)
-    assets = dict(settings.get(ASSETS_KEY) or {})
+    assets = dict(build_state(settings).fingerprinted)
     for rel, source in sorted(assets.items()):
         target = output / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -429,7 +426,7 @@ def write_hosting_files(pelican) -> None:
 def register() -> None:
     # The fingerprint filter records assets while pages render (also in the
     # build's worker processes: the engine's parallel writer copies them back).
-    declare_render_state("hosting.assets", lambda settings: settings.setdefault(ASSETS_KEY, {}))
+    declare_render_state("hosting.assets", lambda settings: build_state(settings).fingerprinted)
     signals.initialized.connect(check_settings)
     signals.generator_init.connect(add_filter)
     signals.finalized.connect(write_hosting_files)
