@@ -115,3 +115,38 @@ def fixture_site(tmp_path_factory) -> BuiltSite:
     result = run_build(FIXTURES / "site" / "siteconf.py", output, now=DEMO_NOW)
     assert result.returncode == 0, result.stderr
     return BuiltSite(output, result, "https://test-bakery.example")
+
+
+# --- the outreach tests' demo (tests/test_outreach_*.py) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The demo built once per module at DEMO_NOW, for the outreach commands."""
+    from outreach_support import build_project, make_project
+
+    project = make_project(tmp_path_factory.mktemp("built") / "site")
+    build_project(project, DEMO_NOW)
+    return project
+
+
+@pytest.fixture
+def outreach_project(built, tmp_path):
+    """A fresh copy of the built demo (output/, reports/) with no ledger."""
+    from outreach_support import make_project
+
+    project = make_project(tmp_path / "site")
+    shutil.copytree(built.output, project.output)
+    shutil.copytree(built.reports, project.reports)
+    return project
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback that records what it receives."""
+    from outreach_support import Recorder, start_smtp
+
+    recorder = Recorder()
+    controller = start_smtp(recorder)
+    yield recorder, controller
+    controller.stop()

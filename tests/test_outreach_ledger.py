@@ -6,7 +6,6 @@ SMTP server on loopback (aiosmtpd)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -14,40 +13,11 @@ from conftest import DEMO_NOW, ROOT
 from outreach_support import (
     CONSENTING,
     SUBSCRIBERS,
-    Recorder,
-    make_project,
     run_outreach,
     smtp_env,
-    start_smtp,
 )
 
 from outreach.subscribers import DEFAULT_KEY, key_check
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from outreach_support import build_project
-
-    project = make_project(tmp_path_factory.mktemp("built") / "site")
-    build_project(project, DEMO_NOW)
-    return project
-
-
-@pytest.fixture
-def project(built, tmp_path):
-    """A fresh copy of the built demo (output/, reports/) with no ledger."""
-    project = make_project(tmp_path / "site")
-    shutil.copytree(built.output, project.output)
-    shutil.copytree(built.reports, project.reports)
-    return project
-
-
-@pytest.fixture
-def smtp():
-    recorder = Recorder()
-    controller = start_smtp(recorder)
-    yield recorder, controller
-    controller.stop()
 
 
 def newsletter(project, *extra, env=None):
@@ -156,3 +126,8 @@ def test_a_ledger_line_of_the_wrong_shape_is_named_with_its_line(project, smtp, 
     assert "restore the file from git" in result.stderr
     assert recorder.messages == []
     assert ledger.read_bytes() == before
+
+
+@pytest.fixture
+def project(outreach_project):
+    return outreach_project

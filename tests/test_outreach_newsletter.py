@@ -35,31 +35,6 @@ OWN = "www.hearthandhoney.example"
 ISSUE = "2026-11-24"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from outreach_support import build_project
-
-    project = make_project(tmp_path_factory.mktemp("built") / "site")
-    build_project(project, DEMO_NOW)
-    return project
-
-
-@pytest.fixture
-def project(built, tmp_path):
-    """A fresh copy of the built demo (output/, reports/) with no ledger."""
-    project = make_project(tmp_path / "site")
-    shutil.copytree(built.output, project.output)
-    shutil.copytree(built.reports, project.reports)
-    return project
-
-
-@pytest.fixture
-def smtp():
-    recorder = Recorder()
-    controller = start_smtp(recorder)
-    yield recorder, controller
-    controller.stop()
-
 
 def newsletter(project, *extra, now=DEMO_NOW, env=None, subscribers=SUBSCRIBERS):
     return run_outreach(project, "newsletter", "--now", now, "--subscribers", str(subscribers), *extra, env=env)
@@ -700,3 +675,8 @@ def test_ledger_records_written_soon_are_durable_after_wait(tmp_path):
         ledger.append_soon({"type": "sent", "n": 51})
     with Ledger(path) as ledger:
         assert [r["n"] for r in ledger.records] == list(range(52))
+
+
+@pytest.fixture
+def project(outreach_project):
+    return outreach_project

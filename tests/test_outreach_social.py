@@ -35,20 +35,6 @@ HOOTSUITE_FORMAT = "%m/%d/%Y %H:%M"
 BUFFER_FORMAT = "%Y-%m-%d %H:%M"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("built") / "site")
-    build_project(project, DEMO_NOW)
-    return project
-
-
-@pytest.fixture
-def project(built, tmp_path):
-    project = make_project(tmp_path / "site")
-    shutil.copytree(built.output, project.output)
-    shutil.copytree(built.reports, project.reports)
-    return project
-
 
 def social(project, *extra, now=DEMO_NOW):
     return run_outreach(project, "social", "--now", now, *extra)
@@ -387,3 +373,8 @@ def test_a_social_ledger_line_of_the_wrong_shape_is_named_with_its_line(project,
     assert "Traceback" not in result.stderr
     assert f"{ledger}:{number}: not a valid ledger record" in result.stderr
     assert ledger.read_bytes() == before
+
+
+@pytest.fixture
+def project(outreach_project):
+    return outreach_project

@@ -7,41 +7,16 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import DEMO_NOW
-from outreach_support import Recorder, make_project, run_outreach, smtp_env, start_smtp
+from outreach_support import run_outreach, smtp_env
 
 from outreach.subscribers import COLUMNS
 
 DEMO_SEGMENTS = ("families", "offices", "weddings")
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from outreach_support import build_project
-
-    project = make_project(tmp_path_factory.mktemp("built") / "site")
-    build_project(project, DEMO_NOW)
-    return project
-
-
-@pytest.fixture
-def project(built, tmp_path):
-    project = make_project(tmp_path / "site")
-    shutil.copytree(built.output, project.output)
-    shutil.copytree(built.reports, project.reports)
-    return project
-
-
-@pytest.fixture
-def smtp():
-    recorder = Recorder()
-    controller = start_smtp(recorder)
-    yield recorder, controller
-    controller.stop()
 
 
 def write_csv(path, rows: list[dict], extra_columns: tuple[str, ...] = ()) -> None:
@@ -148,3 +123,8 @@ def test_segment_all_means_every_segment(project, smtp, tmp_path):
     # The same edition as a reader of every segment: the same utm_content.
     html = parts(issues["everything@example.com"])[1]
     assert "utm_content=" + "%2B".join(DEMO_SEGMENTS) in html or "utm_content=" + "+".join(DEMO_SEGMENTS) in html
+
+
+@pytest.fixture
+def project(outreach_project):
+    return outreach_project
