@@ -17,6 +17,10 @@ from .rules import Context, run_rules, summarize
 
 # How much one finding costs a page's score (0-100).
 SCORE_COST = {"error": 20, "warning": 5, "notice": 1}
+# Score bands: "good" (green) from 90, "fair" (amber) from 60, else "poor" (red). An error blocks
+# publishing, so a site with any error scores at most SCORE_WITH_ERRORS: never green, never amber.
+SCORE_GOOD, SCORE_FAIR = 90, 60
+SCORE_WITH_ERRORS = SCORE_FAIR - 1
 
 
 @dataclass
@@ -37,7 +41,18 @@ class AuditResult:
 
     @property
     def score(self) -> int:
-        """100 minus what the findings cost each page, averaged over the pages (site-wide ones count too)."""
+        """100 minus what the findings cost each page, averaged over the pages (site-wide ones count too);
+        at most SCORE_WITH_ERRORS while any error is left."""
+        score = self._raw_score()
+        return min(score, SCORE_WITH_ERRORS) if self.summary["error"] else score
+
+    @property
+    def score_band(self) -> str:
+        """"good", "fair" or "poor": the colour the reports give the score."""
+        score = self.score
+        return "good" if score >= SCORE_GOOD else "fair" if score >= SCORE_FAIR else "poor"
+
+    def _raw_score(self) -> int:
         pages = {self.site.url_for(p.path) for p in self.site.html_pages()}
         cost: Counter = Counter()
         site_cost = 0
@@ -81,6 +96,7 @@ class AuditResult:
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
             "seconds": round(self.seconds, 2),
             "score": self.score,
+            "score_band": self.score_band,
             "pages": self.page_rows(),
             "summary": self.summary,
             "findings": [f.to_dict() for f in self.findings] if findings else None,

@@ -15,7 +15,7 @@ from contract.spreadsheet import safe_row
 
 from . import TOOL_NAME, __version__
 from .audit import AuditResult
-from .model import SEVERITIES, Finding
+from .model import SEVERITIES, SEVERITY_RANK, Finding
 from .rules import rule_for
 from .rules.catalog import GROUPS, RULES
 
@@ -198,11 +198,15 @@ def html_report(result: AuditResult, data: dict | None = None, stream: bool = Fa
     for finding in result.findings:
         by_group.setdefault(finding.group, Counter())[finding.severity] += 1
     by_rule = Counter(f.rule for f in result.findings)
-    top_rules = [
-        {"rule": rule_for(rule_id), "count": count,
-         "severity": max((f.severity for f in result.findings if f.rule == rule_id), key=SEVERITIES[::-1].index)}
-        for rule_id, count in by_rule.most_common()
-    ]
+    worst: dict[str, str] = {}
+    for finding in result.findings:
+        if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[worst.get(finding.rule, "notice")] or finding.rule not in worst:
+            worst[finding.rule] = finding.severity
+    # Errors first, then warnings, then notices; the most frequent first within each.
+    top_rules = sorted(
+        ({"rule": rule_for(rule_id), "count": count, "severity": worst[rule_id]} for rule_id, count in by_rule.items()),
+        key=lambda item: (-SEVERITY_RANK[item["severity"]], -item["count"], item["rule"].id),
+    )
     render = env.get_template("audit.html").generate if stream else env.get_template("audit.html").render
     return render(
         data=data, shown_findings=list(islice(data["findings"], HTML_MAX_FINDINGS)), result=result, severities=SEVERITIES, groups=[g for g in GROUPS if sum(by_group[g].values())],

@@ -8,6 +8,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -103,3 +104,35 @@ def test_audit_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path):
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     duplicate = [dict(zip(header, row, strict=True)) for row in body if row[1] == "onpage.title-duplicate"]
     assert duplicate and all(unsafe_cell(row["value"]) == FORMULA for row in duplicate)
+
+
+def test_an_error_comes_first_and_turns_the_score_red(tmp_path):
+    """One error among many notices: it heads "What to fix", and the score leaves the green band."""
+    site = clean_site()
+    site.page("/blog/rye-bread/").body += '<p><a href="/blog/no-such-post/">Gone</a></p>'  # the one error
+    output = site.write(tmp_path)  # no manifest: every page gets a keywords.no-focus-keyword notice
+    reports = tmp_path / "reports"
+    done = run_cli("audit", output, "--reports", reports, "--now", NOW)
+    assert done.returncode == 1, done.stdout + done.stderr
+    data = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    assert data["summary"]["error"] == 1 and data["summary"]["notice"] >= 4
+    assert data["score"] < 60 and data["score_band"] == "poor"
+    page = (reports / "audit.html").read_text(encoding="utf-8")
+    top = page[page.index('<ol class="top-issues">'):]
+    top = top[:top.index("</ol>")]
+    severities = re.findall(r'<span class="sev (\w+)">', top)
+    assert severities[0] == "error" and severities == sorted(severities, key=["error", "warning", "notice"].index)
+    assert "links.broken-internal" in top.split("</li>")[0]
+    ring = re.search(r'<svg class="score-ring" data-band="(\w+)"', page)
+    assert ring and ring[1] == "poor"
+    assert 'stroke="#b42318"' in page and 'stroke="#067647"' not in page
+
+
+def test_without_errors_the_score_keeps_its_green(tmp_path):
+    output = clean_site().write(tmp_path)  # only notices (no manifest)
+    reports = tmp_path / "reports"
+    done = run_cli("audit", output, "--reports", reports, "--now", NOW)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    assert data["summary"]["error"] == 0 and data["score"] >= 90 and data["score_band"] == "good"
+    assert 'data-band="good"' in (reports / "audit.html").read_text(encoding="utf-8")
