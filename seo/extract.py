@@ -231,6 +231,13 @@ def _resolve(href: str, base: str, site_path) -> tuple[str, str, str | None]:
     return absolute, fragment, unquote(path) if path is not None else None
 
 
+def _decorative(attrs) -> bool:
+    """Whether an <img> says it is decoration, so an empty alt is right for it."""
+    role = (attrs.get("role") or "").strip().lower()
+    hidden = (attrs.get("aria-hidden") or "").strip().lower()
+    return role in ("presentation", "none") or hidden == "true" or "data-decorative" in attrs
+
+
 def _read_links(tree, base, site_path, page: Page, in_content: set[int], shared_links: dict) -> None:
     links = page.links
     origin = base[: base.find("/", base.find("//") + 2)]
@@ -244,7 +251,7 @@ def _read_links(tree, base, site_path, page: Page, in_content: set[int], shared_
         href = attrs.get("href") if tag in _HREF_TAGS else attrs.get("src")
         href = href.strip() if href else ""
         if tag == "img":
-            page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content))
+            page.images.append(Image(href, attrs.get("alt"), node.mem_id in in_content, _decorative(attrs)))
         if not href:
             continue
         lowered = href[:12].lower()

@@ -50,11 +50,12 @@ class Link:
 @dataclass(slots=True)
 class Image:
     src: str
-    alt: str | None  # None: no alt attribute at all; "": decorative
+    alt: str | None  # None: no alt attribute at all; "": decorative (fine only where marked or outside the text)
     in_content: bool = False
+    decorative: bool = False  # marked as decoration: role="presentation"/"none", aria-hidden="true", data-decorative
 
     def __reduce__(self):
-        return Image, (self.src, self.alt, self.in_content)
+        return Image, (self.src, self.alt, self.in_content, self.decorative)
 
 
 @dataclass(slots=True)

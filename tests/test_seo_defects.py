@@ -136,3 +136,19 @@ def test_without_errors_the_score_keeps_its_green(tmp_path):
     data = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
     assert data["summary"]["error"] == 0 and data["score"] >= 90 and data["score_band"] == "good"
     assert 'data-band="good"' in (reports / "audit.html").read_text(encoding="utf-8")
+
+
+def test_an_empty_alt_in_the_text_is_a_missing_alt_but_marked_decorations_pass(tmp_path):
+    site = clean_site()
+    site.page("/blog/rye-bread/").body += (
+        '<p><img src="/images/rye.jpg" alt=""></p>'  # what ![](rye.jpg) becomes
+        '<p><img src="/images/rolls.jpg" alt="" role="presentation">'
+        '<img src="/images/home.jpg" alt="" aria-hidden="true"><img src="/images/logo.png" alt="" data-decorative></p>')
+    output = site.write(tmp_path)
+    reports = tmp_path / "reports"
+    done = run_cli("audit", output, "--reports", reports, "--now", NOW)
+    assert "Traceback" not in done.stderr, done.stderr
+    data = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    found = [f for f in data["findings"] if f["rule"] == "onpage.img-alt-missing"]
+    assert [(f["url"], f["target"]) for f in found] == [(BASE + "/blog/rye-bread/", "/images/rye.jpg")]
+    assert 'alt=""' in found[0]["message"] and found[0]["severity"] == "warning"

@@ -82,8 +82,9 @@ _RULES = [
          "Point the canonical URL at the page itself, with the full https address, or at an existing, "
          "indexable page that has the same content."),
     Rule("onpage.img-alt-missing", "warning", "Image without alt text",
-         "Describe the image in its alt text (![a sliced sourdough loaf](...) in Markdown); use alt=\"\" only "
-         "for decoration."),
+         "Describe the image in its alt text (![a sliced sourdough loaf](...) in Markdown); an empty alt=\"\" "
+         "in the page's text counts as missing unless the image is marked as decoration (role=\"presentation\", "
+         "aria-hidden=\"true\" or data-decorative)."),
     Rule("onpage.thin-content", "warning", "Page with very little text",
          "Add useful text (answers, details, examples), merge the page into a related one, or mark it Noindex."),
     Rule("onpage.lang-missing", "warning", "Page without a language (<html lang>)",

@@ -28,6 +28,17 @@ def check(ctx: Context) -> None:
         for src in dict.fromkeys(missing_alt):
             ctx.add("onpage.img-alt-missing", page, f"The image {src} on {page.path} has no alt text.",
                     element=f'<img src="{src}">', target=src)
+        # ![](photo.jpg) in a post gives alt="": in the page's own text that is a missing description,
+        # unless the image is marked as decoration (outside the text, a theme's ornaments may have alt="").
+        empty_alt = [img.src for img in page.images
+                     if img.alt is not None and not img.alt.strip() and img.in_content and not img.decorative]
+        for src in dict.fromkeys(empty_alt):
+            if src in missing_alt:
+                continue
+            ctx.add("onpage.img-alt-missing", page,
+                    f'The image {src} in the text of {page.path} has an empty alt text (alt=""): say what it shows, '
+                    'e.g. ![Rye loaf on a board](photo.jpg), or mark a pure decoration with role="presentation".',
+                    element=f'<img src="{src}" alt="">', target=src)
         _canonical(ctx, page)
         if page.meta_refresh or page.noindex:
             continue
