@@ -34,6 +34,8 @@ class AuditResult:
     manifest_note: str | None = None  # why keyword data is missing, if it is
     external_checked: int | None = None  # URLs checked with --check-external
     notes: list[str] = field(default_factory=list)
+    # findings past SEO_AUDIT['max_instances_per_rule'] on pages: URL -> severity -> count (not kept one by one)
+    more_by_url: dict[str, Counter] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -57,10 +59,17 @@ class AuditResult:
         cost: Counter = Counter()
         site_cost = 0
         for finding in self.findings:
-            if finding.url in pages:
+            # "… and N more" stands for N findings: those on pages cost those pages (below), the rest the site
+            weight = finding.extra.get("more", 1)
+            if finding.url in pages and "more" not in finding.extra:
                 cost[finding.url] += SCORE_COST[finding.severity]
             else:
-                site_cost += SCORE_COST[finding.severity]
+                site_cost += SCORE_COST[finding.severity] * weight
+        for url, counts in self.more_by_url.items():
+            if url in pages:
+                moved = sum(SCORE_COST[severity] * n for severity, n in counts.items())
+                cost[url] += moved
+                site_cost -= moved
         if not pages:
             return 0
         average = sum(max(0, 100 - cost[url]) for url in pages) / len(pages)
@@ -72,7 +81,10 @@ class AuditResult:
     def page_rows(self) -> list[dict]:
         by_url: dict[str, Counter] = {}
         for finding in self.findings:
-            by_url.setdefault(finding.url, Counter())[finding.severity] += 1
+            if "more" not in finding.extra:
+                by_url.setdefault(finding.url, Counter())[finding.severity] += 1
+        for url, counts in self.more_by_url.items():
+            by_url.setdefault(url, Counter()).update(counts)
         keywords = {row["url"]: row["keyword"] for row in self.keyword_rows}
         rows = []
         for page in sorted(self.site.pages.values(), key=lambda p: p.path):
@@ -136,6 +148,6 @@ def run_audit(
     ctx = Context(site=site, settings=settings, manifest=manifest, now=now, external=external)
     findings = run_rules(ctx)
     return AuditResult(
-        site=site, findings=findings, keyword_rows=ctx.keyword_rows, settings=settings, generated_at=now,
+        site=site, findings=findings, keyword_rows=ctx.keyword_rows, more_by_url=ctx.more_by_url, settings=settings, generated_at=now,
         seconds=time.perf_counter() - started, external_checked=len(external) if external is not None else None,
     )

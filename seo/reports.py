@@ -195,9 +195,10 @@ def html_report(result: AuditResult, data: dict | None = None, stream: bool = Fa
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     by_group = {group: Counter() for group in GROUPS}
-    for finding in result.findings:
-        by_group.setdefault(finding.group, Counter())[finding.severity] += 1
-    by_rule = Counter(f.rule for f in result.findings)
+    by_rule: Counter = Counter()
+    for finding in result.findings:  # "… and N more" counts N
+        by_group.setdefault(finding.group, Counter())[finding.severity] += finding.extra.get("more", 1)
+        by_rule[finding.rule] += finding.extra.get("more", 1)
     worst: dict[str, str] = {}
     for finding in result.findings:
         if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[worst.get(finding.rule, "notice")] or finding.rule not in worst:

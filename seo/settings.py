@@ -58,6 +58,9 @@ DEFAULTS: dict = {
     "external_backoff_s": 1.0,
     "external_cache_hours": 24,
     "external_ignore": [],  # URL patterns (fnmatch) never checked
+    # Findings of one rule kept in audit.json, .csv and .sarif; the rest are counted in one
+    # "… and N more" finding (they still count in the totals and the score). 0: no limit.
+    "max_instances_per_rule": 1000,
     # Rule switches: {"onpage.og-missing": "off", "links.orphan-page": "error"}
     "rules": {},
     # Ignore findings: [{"url": "/offers/*", "rules": ["sitemap.page-missing"]}, "/drafts/*"]
@@ -99,6 +102,10 @@ def validate(settings: dict) -> None:
         value = settings[key]
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise SettingsError(f"SEO_AUDIT[{key!r}] = {value!r}; expected a number >= 0 (default {DEFAULTS[key]!r})")
+    cap = settings["max_instances_per_rule"]
+    if isinstance(cap, bool) or not isinstance(cap, int):
+        raise SettingsError(f"SEO_AUDIT['max_instances_per_rule'] = {cap!r}; expected a whole number >= 0 "
+                            f"(0: no limit; default {DEFAULTS['max_instances_per_rule']!r})")
     for key in _STRING_LISTS:
         value = settings[key]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):

@@ -51,7 +51,7 @@ def print_summary(result: AuditResult, console: Console, fail_on: str, reports: 
 
     by_group = {g: Counter() for g in GROUPS}
     for finding in result.findings:
-        by_group.setdefault(finding.group, Counter())[finding.severity] += 1
+        by_group.setdefault(finding.group, Counter())[finding.severity] += finding.extra.get("more", 1)
     active = [g for g in GROUPS if sum(by_group[g].values())]
     if active:
         table = Table(show_edge=False, box=None, padding=(0, 2), header_style="bold")
@@ -69,7 +69,7 @@ def print_summary(result: AuditResult, console: Console, fail_on: str, reports: 
         mark, color, heading = HEADINGS[severity]
         groups = _groups(findings)
         console.print()
-        console.print(f"[bold {color}]{heading} ({len(findings)})[/]")
+        console.print(f"[bold {color}]{heading} ({result.summary[severity]})[/]")
         for group in groups[: shown[severity]]:
             first = group[0]
             more = f" [dim](and on {len(group) - 1} more page{'s' if len(group) > 2 else ''})[/]" if len(group) > 1 else ""
@@ -83,7 +83,8 @@ def print_summary(result: AuditResult, console: Console, fail_on: str, reports: 
         console.print(f"Reports: [bold]{escape(str(reports['audit.html']))}[/] (open it in a browser), "
                       + ", ".join(escape(p.name) for name, p in reports.items() if name != "audit.html"))
     if result.failed(fail_on):
-        worst = sum(1 for f in result.findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(fail_on))
+        worst = sum(f.extra.get("more", 1) for f in result.findings  # "… and N more" counts N
+                    if SEVERITIES.index(f.severity) <= SEVERITIES.index(fail_on))
         console.print(f"[bold red]✗ Audit failed:[/] {worst} finding{'s' if worst != 1 else ''} at or above "
                       f"'{fail_on}'.")
     else:

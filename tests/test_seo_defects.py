@@ -152,3 +152,45 @@ def test_an_empty_alt_in_the_text_is_a_missing_alt_but_marked_decorations_pass(t
     found = [f for f in data["findings"] if f["rule"] == "onpage.img-alt-missing"]
     assert [(f["url"], f["target"]) for f in found] == [(BASE + "/blog/rye-bread/", "/images/rye.jpg")]
     assert 'alt=""' in found[0]["message"] and found[0]["severity"] == "warning"
+
+
+def _capped_audit(tmp_path, cap):
+    site = clean_site()
+    site.sitemap_extra += [f"{BASE}/gone/{i}/" for i in range(40)]  # 40 sitemap.unknown-url (site-wide)
+    site.page("/blog/rye-bread/").body += "".join(f'<p><a href="/missing/{i}/">Old {i}</a></p>' for i in range(30))
+    output = site.write(tmp_path / f"cap{cap}")
+    settings = tmp_path / f"cap{cap}" / "siteconf.py"
+    settings.write_text(f"SEO_AUDIT = {{'max_instances_per_rule': {cap}}}\n", encoding="utf-8")
+    reports = tmp_path / f"cap{cap}" / "reports"
+    done = run_cli("audit", output, "--reports", reports, "--now", NOW, "--settings", settings)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    data = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    with (reports / "audit.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    sarif = json.loads((reports / "audit.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    return data, rows, sarif
+
+
+def test_reports_keep_the_first_n_findings_of_a_rule_and_count_the_rest(tmp_path):
+    full, _, _ = _capped_audit(tmp_path, 0)  # 0: no limit
+    data, rows, sarif = _capped_audit(tmp_path, 5)
+    for rule, total in (("sitemap.unknown-url", 40), ("links.broken-internal", 30)):
+        assert len([f for f in full["findings"] if f["rule"] == rule]) == total
+        listed = [f for f in data["findings"] if f["rule"] == rule]
+        assert len(listed) == 6, rule  # the first 5, then "… and N more"
+        assert listed[-1]["more"] == total - 5 and f"{total - 5} more" in listed[-1]["message"]
+        assert len([r for r in rows if r["rule"] == rule]) == 6
+        assert [r for r in rows if r["rule"] == rule][-1]["value"] == str(total - 5)
+        assert len([r for r in sarif if r["ruleId"] == rule]) == 6
+    # the counts, the score and each page's counts are those of every finding
+    assert data["summary"] == full["summary"] and data["score"] == full["score"]
+    assert data["pages"] == full["pages"]
+    assert data["summary"]["error"] >= 70
+
+
+def test_a_bad_cap_is_refused_with_its_value(tmp_path):
+    settings = tmp_path / "siteconf.py"
+    settings.write_text("SEO_AUDIT = {'max_instances_per_rule': 'lots'}\n", encoding="utf-8")
+    done = run_cli("audit", clean_site().write(tmp_path), "--settings", settings, "--reports", tmp_path / "r")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "SEO_AUDIT['max_instances_per_rule'] = 'lots'" in done.stdout + done.stderr

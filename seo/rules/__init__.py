@@ -38,6 +38,13 @@ class Context:
     def __post_init__(self):
         self.entries: dict[str, ManifestEntry] = self.manifest.by_url() if self.manifest else {}
         self._keyphrases: dict[str, Keyphrase | None] = {}
+        # SEO_AUDIT['max_instances_per_rule']: findings of a rule past it are counted, not kept (0: no limit)
+        self.cap = int(self.settings.get("max_instances_per_rule") or 0)
+        self.kept: Counter = Counter()  # rule -> findings kept
+        self.more: Counter = Counter()  # (rule, severity) -> findings past the cap
+        self.more_by_url: dict[str, Counter] = {}  # a page's URL -> severity -> its findings past the cap
+        self._overrides = self.settings.get("rules") or {}
+        self._ignores = _ignore_entries(self.settings)
 
     @staticmethod
     def words(page: Page) -> Words:
@@ -87,8 +94,28 @@ class Context:
         extra.setdefault("file", page.file if page else None)
         extra.setdefault("source", entry.source if entry else None)
         finding = Finding(rule_id, severity or rule.severity, self.site.url_for(path), message, hint or rule.hint, extra)
+        if not _settle(finding, self._overrides, self._ignores, self.site):
+            return finding  # turned off or ignored in SEO_AUDIT
+        if self.cap and self.kept[rule_id] >= self.cap:
+            self.more[rule_id, finding.severity] += 1
+            if page is not None:
+                self.more_by_url.setdefault(finding.url, Counter())[finding.severity] += 1
+            return finding
+        self.kept[rule_id] += 1
         self.findings.append(finding)
         return finding
+
+    def more_findings(self) -> list[Finding]:
+        """One finding per rule (and severity) that went past the cap, saying how many more there are."""
+        made = []
+        for (rule_id, severity), count in self.more.items():
+            rule = rule_for(rule_id)
+            made.append(Finding(
+                rule_id, severity, self.site.url_for("/"),
+                f"… and {count} more {rule_id} finding{'s' if count != 1 else ''} like the {self.cap} above, not listed "
+                f"one by one (SEO_AUDIT['max_instances_per_rule'] = {self.cap}); they count in the totals and the "
+                "score.", rule.hint, {"value": count, "limit": self.cap, "more": count}))
+        return made
 
 
 def plan_rule(rule_id: str, severity: str, hint: str) -> Rule:
@@ -121,25 +148,31 @@ def run_rules(ctx: Context) -> list[Finding]:
     editorial.check(ctx)
     if ctx.site.source == "online":
         responses.check(ctx)
-    ctx.findings = apply_settings(ctx.findings, ctx.settings, ctx.site)
-    ctx.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.url, f.message))
+    # SEO_AUDIT's severities, "off" and ignore patterns were applied as each finding came (Context.add).
+    ctx.findings += ctx.more_findings()
+    # the "… and N more" finding of a rule comes right after the ones it continues
+    ctx.findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, "more" in f.extra, f.url, f.message))
     return ctx.findings
 
 
 def apply_settings(findings: list[Finding], settings: dict, site: Site) -> list[Finding]:
     overrides = settings.get("rules") or {}
-    ignores = [({"url": e} if isinstance(e, str) else e) for e in settings.get("ignore") or []]
-    kept = []
-    for finding in findings:
-        level = overrides.get(finding.rule)
-        if level == "off":
-            continue
-        if level:
-            finding.severity = level
-        if any(_ignored(finding, entry, site) for entry in ignores):
-            continue
-        kept.append(finding)
-    return kept
+    ignores = _ignore_entries(settings)
+    return [finding for finding in findings if _settle(finding, overrides, ignores, site)]
+
+
+def _ignore_entries(settings: dict) -> list[dict]:
+    return [({"url": e} if isinstance(e, str) else e) for e in settings.get("ignore") or []]
+
+
+def _settle(finding: Finding, overrides: dict, ignores: list[dict], site: Site) -> bool:
+    """Apply SEO_AUDIT['rules'] to the finding; False if it is turned off or ignored."""
+    level = overrides.get(finding.rule)
+    if level == "off":
+        return False
+    if level:
+        finding.severity = level
+    return not any(_ignored(finding, entry, site) for entry in ignores)
 
 
 def _ignored(finding: Finding, entry: dict, site: Site) -> bool:
@@ -154,7 +187,9 @@ def _ignored(finding: Finding, entry: dict, site: Site) -> bool:
 
 
 def summarize(findings: list[Finding]) -> dict[str, int]:
-    counts = Counter(f.severity for f in findings)
+    counts: Counter = Counter()
+    for finding in findings:  # a "… and N more" finding stands for N
+        counts[finding.severity] += finding.extra.get("more", 1)
     return {"error": counts["error"], "warning": counts["warning"], "notice": counts["notice"]}
 
 
