@@ -14,6 +14,7 @@ from pathlib import Path
 from contract.manifest import describe_next_change
 
 from .build import ROOT, build
+from .compat import DUPLICATE_SLUG
 from .errors import FATAL_WARNINGS, BuildError, MainstreetError
 from .publish import add_arguments as add_publish_arguments
 
@@ -70,7 +71,7 @@ class _ConsoleFormatter(logging.Formatter):
 
 # Warnings that the collected errors already explain better.
 # (Pelican's duplicate-slug warnings: the collision check reports those as errors.)
-_REDUNDANT = FATAL_WARNINGS + ("There are %s items", "There are %s original")
+_REDUNDANT = FATAL_WARNINGS + DUPLICATE_SLUG
 
 
 def _shown_on_console(record: logging.LogRecord) -> bool:

@@ -29,6 +29,7 @@ wait that long between them, for tests of a build killed there.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import errno
@@ -45,7 +46,7 @@ from pathlib import Path
 
 from contract.state import build_state, new_build_state
 
-from . import guards, parallelwrite
+from . import compat, guards, parallelwrite
 from .errors import BuildAbortedError, BuildError, Problem, ProblemCollector, UsageError
 from .fastmarkdown import with_fast_inline
 from .prerender import prerendering
@@ -78,15 +79,6 @@ class _WarningRecorder(logging.Handler):
             self.messages.append(record.getMessage())
 
 
-def _reset_pelican_log_filter() -> None:
-    """Pelican's LimitFilter remembers messages for the whole process; start clean."""
-    from pelican.log import LimitFilter
-
-    LimitFilter._ignore.clear()
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
-
-
 def load_settings(settings_file: str | os.PathLike, overrides: dict | None = None) -> dict:
     from pelican.settings import read_settings
 
@@ -115,6 +107,7 @@ def build(
     then unchanged.
     """
     started = time.perf_counter()
+    compat.check()  # Pelican and Markdown as tested, or a clear message instead of a wrong site
     extra = dict(overrides or {})
     if now is not None:
         extra["BUILD_NOW"] = now
@@ -183,28 +176,30 @@ def _render(settings: dict, root: str, target: Path, staging: Path, reports_dir:
     pelican_logger = logging.getLogger()
     pelican_logger.addHandler(collector)
     pelican_logger.addHandler(recorder)
-    _reset_pelican_log_filter()
+    compat.reset_limit_filter()
     from pelican import Pelican, signals
 
     def choose_writer(pelican):  # pages rendered on every core (parallelwrite.py)
         return parallelwrite.writer_class(pelican.settings, collector, recorder)
 
     try:
-        signals.get_writer.connect(_stop_before_writing)
-        guards.connect()
-        signals.get_writer.connect(choose_writer, weak=False)
-        signals.all_generators_finalized.connect(parallelwrite.add_flush)
-        try:
-            # Markdown converted on every core and cached beside the output (prerender.py).
-            with prerendering(settings, target), caching_urls():
-                Pelican(settings).run()
-        except BuildAbortedError:
-            pass  # the problems that stopped it are collected already
-        except Exception as exc:  # noqa: BLE001 - reported as a build problem below
-            collector.problems.append(_problem_from_exception(exc, root))
+        with _connections_undone():
+            signals.get_writer.connect(_stop_before_writing)
+            guards.connect()
+            signals.get_writer.connect(choose_writer, weak=False)
+            parallelwrite.connect()  # before the plugins' receivers (Pelican registers them)
+            try:
+                # Markdown converted on every core and cached beside the output (prerender.py).
+                with prerendering(settings, target), caching_urls():
+                    Pelican(settings).run()
+            except BuildAbortedError:
+                pass  # the problems that stopped it are collected already
+            except Exception as exc:  # noqa: BLE001 - reported as a build problem below
+                collector.problems.append(_problem_from_exception(exc, root))
     finally:
-        signals.get_writer.disconnect(choose_writer)
         _ACTIVE.remove(collector)
+        if not _ACTIVE:
+            guards.remove_slug_fallback()
         pelican_logger.removeHandler(collector)
         pelican_logger.removeHandler(recorder)
 
@@ -237,6 +232,24 @@ def _publish_reports(staging: Path, folder: Path) -> None:
 _ACTIVE: list[ProblemCollector] = []
 
 
+@contextlib.contextmanager
+def _connections_undone():
+    """Every receiver connected to a Pelican signal within (ours, the plugins') is disconnected after.
+
+    Plugins connect theirs when Pelican registers them, once per build; a
+    second build in the same process (tests, the live server) starts with the
+    receivers there were before the first.
+    """
+    before = {name: set(compat.receivers(signal)) for name, signal in compat.pelican_signals().items()}
+    try:
+        yield
+    finally:
+        for name, signal in compat.pelican_signals().items():
+            for key, receiver in compat.receivers(signal).items():
+                if key not in before.get(name, ()):
+                    signal.disconnect(receiver)
+
+
 def _stop_before_writing(pelican):
     """Reading found problems: stop before a single file is written."""
     if _ACTIVE and _ACTIVE[-1].problems:
@@ -246,9 +259,9 @@ def _stop_before_writing(pelican):
 def _problem_from_exception(exc: Exception, root: str) -> Problem:
     name = type(exc).__name__
     text = str(exc)
-    if name == "PelicanTemplateNotFound":
+    if name == compat.TEMPLATE_NOT_FOUND:
         return Problem(f"{text}; add the template to the theme or fix the Template metadata")
-    if name == "FileOverwriteFailedError":
+    if name == compat.FILE_OVERWRITE_FAILED:
         return Problem(f"two outputs write the same file: {text}; give each a unique Slug or Save_as")
     logger.debug("build failed", exc_info=exc)
     return Problem(f"the build stopped: {name}: {text} (run with --debug for the traceback)")

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from contract.sources import display_path, find_line
 
+from . import compat
+from .compat import content_source_in_stack
+
 
 class MainstreetError(Exception):
     """Base class of the errors the command line prints without a traceback."""
@@ -26,6 +29,10 @@ class UsageError(MainstreetError):
     """The command was called wrongly (bad option, missing settings file)."""
 
     exit_code = 2
+
+
+class UntestedVersionError(UsageError):
+    """Pelican or Markdown is not the version the build engine was checked against (compat.py)."""
 
 
 class BuildAbortedError(MainstreetError):
@@ -56,10 +63,7 @@ class Problem:
 
 # Pelican messages that mean "something would be published wrongly" although
 # Pelican logs them only as warnings.
-FATAL_WARNINGS = (
-    "Unable to find '%s', skipping url replacement.",
-    "Unable to find '%s', skipping url replacement",
-)
+FATAL_WARNINGS = compat.BROKEN_LINK
 
 _LOCATED = re.compile(r"^(?P<path>[^:\n]+\.\w+):(?P<line>\d+): (?P<message>.*)$", re.S)
 
@@ -80,34 +84,17 @@ def metadata_line_for(path: str, text: str) -> int | None:
     return None
 
 
-def content_source_in_stack() -> str | None:
-    """The source file of the Pelican content object being processed, if any.
-
-    Pelican's "Unable to find" warning names the link target but not the file
-    that holds the link; the content object is on the call stack.
-    """
-    from pelican.contents import Content
-
-    frame = sys._getframe(1)
-    while frame is not None:
-        candidate = frame.f_locals.get("self")
-        if isinstance(candidate, Content) and getattr(candidate, "source_path", None):
-            return candidate.source_path
-        frame = frame.f_back
-    return None
-
-
 def problem_from_record(record: logging.LogRecord, root: str, content_path: str = "") -> Problem:
     """Turn one Pelican or plugin log record into a located, actionable Problem."""
     msg, args = record.msg, record.args if isinstance(record.args, tuple) else ()
-    if msg == "Could not process %s" and args:
+    if msg == compat.COULD_NOT_PROCESS and args:
         path = os.path.join(content_path, str(args[0]))
         exc = record.exc_info[1] if record.exc_info else getattr(record, "mainstreet_exception", None)
         reason = f"{type(exc).__name__}: {exc}" if exc else "could not be read"
         line = metadata_line_for(path, str(exc)) if exc else None
         hint = _hint_for_exception(str(exc) if exc else "")
         return Problem(f"could not read this file ({reason}){hint}", display_path(path, root), line)
-    if msg.startswith("Skipping %s: could not find information about") and len(args) == 2:
+    if msg.startswith(compat.MISSING_METADATA) and len(args) == 2:
         path, prop = str(args[0]), str(args[1])
         return Problem(
             f"missing required metadata {prop.capitalize()!r}; add a line "
@@ -115,14 +102,14 @@ def problem_from_record(record: logging.LogRecord, root: str, content_path: str 
             display_path(path, root),
             1,
         )
-    if msg.startswith("Unknown status '%s' for file %s") and len(args) >= 2:
+    if msg.startswith(compat.UNKNOWN_STATUS) and len(args) >= 2:
         status, path = str(args[0]), str(args[1])
         return Problem(
             f"unknown Status {status!r}; use one of: published, draft, hidden",
             display_path(path, root),
             find_line(path, status, header_only=True),
         )
-    if msg.startswith("Skipping %s: file %r would be written outside output path"):
+    if msg.startswith(compat.OUTSIDE_OUTPUT):
         path, save_as = str(args[0]), str(args[1])
         return Problem(
             f"this file would be written outside output/ ({save_as!r}); "
@@ -142,7 +129,7 @@ def problem_from_record(record: logging.LogRecord, root: str, content_path: str 
                 find_line(source, target),
             )
         return Problem(f"broken intra-site link to {target!r}: no such file in content/")
-    if msg.startswith("Cannot load plugin") or msg.startswith("Cannot register plugin"):
+    if msg.startswith(compat.PLUGIN_FAILED):
         text = record.getMessage()
         exc = record.exc_info[1] if record.exc_info else None
         detail = f" ({type(exc).__name__}: {exc})" if exc else ""

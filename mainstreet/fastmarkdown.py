@@ -28,9 +28,10 @@ from markdown.extensions import Extension, smarty
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-# The private method this relies on; without it (another Markdown version) nothing changes.
-_APPLY = getattr(InlineProcessor, "_InlineProcessor__applyPattern", None)
-_HANDLE = "_InlineProcessor__handleInline"
+from . import compat
+
+# The private method this relies on (compat.py); without it (another Markdown version) nothing changes.
+_APPLY = compat.inline_apply_pattern()
 
 
 def _needles() -> dict[str, tuple[str, ...]]:
@@ -106,8 +107,8 @@ class FastInlineProcessor(InlineProcessor):
         self._fast_checks = [_checker(p) for p in self._fast_patterns]
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data: str, pattern_index: int = 0) -> str:  # noqa: N802
-        # The loop of InlineProcessor.__handleInline, plus the early skip.
+    def handle_inline(self, data: str, pattern_index: int = 0) -> str:
+        """The loop of InlineProcessor.__handleInline, plus the early skip (installed below)."""
         if not isinstance(data, util.AtomicString):
             patterns, checks = self._fast_patterns, self._fast_checks
             start = 0
@@ -129,6 +130,10 @@ class FastInlineProcessor(InlineProcessor):
         return data
 
 
+# Markdown calls the loop by its private name (compat.py); without it the extension changes nothing.
+_LOOP = compat.install_inline_loop(FastInlineProcessor, FastInlineProcessor.handle_inline)
+
+
 class _UseFastInline(Treeprocessor):
     """Runs first: switches the plain inline processors (core, smarty) to the fast class.
 
@@ -144,7 +149,7 @@ class _UseFastInline(Treeprocessor):
 
 class FastInlineExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
-        if _APPLY is not None and hasattr(InlineProcessor, _HANDLE):
+        if _LOOP:
             md.treeprocessors.register(_UseFastInline(md), "mainstreet-fast-inline", 1000)
 
 

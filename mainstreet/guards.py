@@ -29,6 +29,7 @@ import unicodedata
 
 from contract.sources import display_path, metadata_line, project_path
 
+from . import compat
 from .errors import Problem
 
 logger = logging.getLogger(__name__)
@@ -307,26 +308,15 @@ def install_slug_fallback() -> None:
 
     Pelican compares and hashes these by slug, so the fallback must be there
     from the first use of the slug on: both the slug property and the key
-    Pelican compares names with get it (idempotent).
+    Pelican compares names with get it (idempotent; the build removes it when
+    it ends, ``remove_slug_fallback``).
     """
-    from pelican.urlwrappers import URLWrapper
+    compat.install_slug_fallback(fallback_slug)
 
-    if getattr(URLWrapper, "_mainstreet_slug_fallback", False):
-        return
-    pelican_slug = URLWrapper.slug
-    pelican_key = URLWrapper._normalize_key
 
-    def normalize_key(self, key):
-        return pelican_key(self, key) or fallback_slug(type(self).__name__.lower(), key)
-
-    def slug(self):
-        if self._slug is None and self._slug_from_name:
-            self._slug = normalize_key(self, self.name)
-        return pelican_slug.fget(self)
-
-    URLWrapper._normalize_key = normalize_key
-    URLWrapper.slug = property(slug, pelican_slug.fset, doc="the slug; never empty for a non-empty name")
-    URLWrapper._mainstreet_slug_fallback = True
+def remove_slug_fallback() -> None:
+    """Pelican's own slugs again."""
+    compat.remove_slug_fallback()
 
 
 def connect() -> None:

@@ -76,9 +76,9 @@ _ACTIVE: list[_State] = []
 @functools.cache
 def reader_class():
     """The reader, made on first use: importing this module must not import Pelican."""
-    from pelican.readers import MarkdownReader
+    from . import compat
 
-    class PrerenderedMarkdownReader(MarkdownReader):
+    class PrerenderedMarkdownReader(compat.markdown_reader_class()):
         """Pelican's Markdown reader, served from the workers or the cache when it can be."""
 
         def read(self, source_path):
@@ -91,29 +91,23 @@ def reader_class():
                 heard = _Heard()
                 logging.getLogger().addHandler(heard)
                 try:
-                    self._raw_meta = None
+                    self.raw_meta = None
                     content, metadata = super().read(source_path)
                 finally:
                     logging.getLogger().removeHandler(heard)
                 if key is not None and not heard.records:
-                    state.remember(key, (content, self._raw_meta))
+                    state.remember(key, (content, self.raw_meta))
                 return content, metadata
-            self._source_path = source_path
             content, meta = found
             if meta is None:
                 return content, {}
-            self._md = _FormattedFields(self.settings)
-            return content, self._parse_metadata(meta)
-
-        def _parse_metadata(self, meta):
-            self._raw_meta = meta  # before FORMATTED_FIELDS reset the instance (and its Meta)
-            return super()._parse_metadata(meta)
+            return content, self.metadata_from(meta, source_path, _FormattedFields(self.settings))
 
     return PrerenderedMarkdownReader
 
 
 class _FormattedFields:
-    """What ``MarkdownReader._parse_metadata`` needs of ``self._md``, made only when a field needs it.
+    """What Pelican's metadata processing needs of the Markdown instance, made only when a field needs it.
 
     Pelican converts FORMATTED_FIELDS (Summary) with the instance that read the
     body, after ``reset()`` and without the meta preprocessor: a fresh instance
@@ -122,12 +116,12 @@ class _FormattedFields:
 
     def __init__(self, settings):
         self.settings = settings
-        self._md = None
+        self._markdown = None
         self._deregistered: list[str] = []
 
     @property
     def preprocessors(self):
-        return self._instance().preprocessors if self._md is not None else self
+        return self._instance().preprocessors if self._markdown is not None else self
 
     def deregister(self, name):
         self._deregistered.append(name)  # applied when the instance is made
@@ -139,13 +133,13 @@ class _FormattedFields:
         return self._instance().convert(text)
 
     def _instance(self):
-        if self._md is None:
+        if self._markdown is None:
             from markdown import Markdown
 
-            self._md = Markdown(**self.settings["MARKDOWN"])
+            self._markdown = Markdown(**self.settings["MARKDOWN"])
             for name in self._deregistered:
-                self._md.preprocessors.deregister(name)
-        return self._md
+                self._markdown.preprocessors.deregister(name)
+        return self._markdown
 
 
 class _State:

@@ -9,12 +9,15 @@ metadata changes any more, so from then until the build ends each object's
 values are kept after the first access.
 
 Outside that window (reading, plugins adjusting metadata, Pelican runs not made
-by ``mainstreet build``) the properties behave exactly as Pelican's.
+by ``mainstreet build``) the properties behave exactly as Pelican's, and
+when the build returns Pelican's own properties are back on the class.
 """
 
 from __future__ import annotations
 
 import contextlib
+
+from . import compat
 
 _FROZEN: list[bool] = []  # one entry per build in progress that has reached writing
 _KEY = "_mainstreet_url_cache"
@@ -38,14 +41,26 @@ def _cached(name: str, original: property) -> property:
     return property(fget, original.fset, original.fdel, original.__doc__)
 
 
+_ORIGINALS: dict[str, property] = {}
+
+
 def _install() -> None:
     from pelican.contents import Content
 
-    if getattr(Content, "_mainstreet_url_cache_installed", False):
+    if _ORIGINALS:
         return
     for name in ("url", "save_as"):
-        setattr(Content, name, _cached(name, Content.__dict__[name]))
-    Content._mainstreet_url_cache_installed = True
+        _ORIGINALS[name] = compat.content_property(name)
+        setattr(Content, name, _cached(name, _ORIGINALS[name]))
+
+
+def _uninstall() -> None:
+    """Pelican's own properties again."""
+    from pelican.contents import Content
+
+    for name, original in _ORIGINALS.items():
+        setattr(Content, name, original)
+    _ORIGINALS.clear()
 
 
 def _freeze(*_args, **_kwargs) -> None:  # get_writer: returns no writer class
@@ -65,3 +80,6 @@ def caching_urls():
         yield
     finally:
         _FROZEN.pop()
+        if not _FROZEN:  # the outermost build: Pelican's classes as they were
+            _uninstall()
+            signals.get_writer.disconnect(_freeze)
