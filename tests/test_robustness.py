@@ -349,7 +349,7 @@ def test_calendar_rows_come_back_exactly_with_their_lines(rows, prose):
     for row, got in zip(rows, parsed, strict=True):
         assert got.title == row["title"] and got.keyword == row["keyword"]
         assert (got.slug, got.segment, got.stage, got.status) == (row["slug"], row["segment"], row["stage"], row["status"])
-        assert got.channels == tuple(row["channels"])
+        assert got.channels == row["channels"]
         assert got.date.date() == row["date"] and got.timed == (row["time"] is not None)
         if row["time"]:
             assert (got.date.hour, got.date.minute) == (row["time"].hour, row["time"].minute)
