@@ -194,3 +194,32 @@ def test_a_bad_cap_is_refused_with_its_value(tmp_path):
     done = run_cli("audit", clean_site().write(tmp_path), "--settings", settings, "--reports", tmp_path / "r")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "SEO_AUDIT['max_instances_per_rule'] = 'lots'" in done.stdout + done.stderr
+
+
+def _business_page(kind, name, phone, street="12 Orchard Lane"):
+    node = {"@context": "https://schema.org", "@type": kind, "name": name, "telephone": phone,
+            "address": {"@type": "PostalAddress", "streetAddress": street, "addressLocality": "Alder Falls",
+                        "postalCode": "05701"}}
+    return (f'<!doctype html><html lang="en"><head><title>{name}</title>'
+            f'<script type="application/ld+json">{json.dumps(node)}</script></head><body><main><h1>{name}</h1>'
+            '<p><a href="/">Home</a> <a href="/shop/">Shop</a> <a href="/other/">Other</a></p></main></body></html>')
+
+
+def test_two_businesses_at_one_address_with_different_phones_are_a_conflict(tmp_path):
+    output = tmp_path / "output"
+    pages = {"": _business_page("Bakery", "Orchard Bakery", "+1-802-555-0142"),
+             "shop/": _business_page("Store", "Orchard Bakery Shop", "(802) 555-0199", street="12 orchard lane"),
+             "other/": _business_page("Bakery", "Orchard Bakery", "802.555.0142")}  # same number, written otherwise
+    for path, text in pages.items():
+        (output / path).mkdir(parents=True, exist_ok=True)
+        (output / path / "index.html").write_text(text, encoding="utf-8")
+    reports = tmp_path / "reports"
+    done = run_cli("audit", output, "--reports", reports, "--now", NOW, "--base-url", BASE)
+    assert "Traceback" not in done.stderr, done.stderr
+    data = json.loads((reports / "audit.json").read_text(encoding="utf-8"))
+    conflicts = [f for f in data["findings"] if f["rule"] == "schema.nap-conflict"]
+    assert len(conflicts) == 1, conflicts
+    finding = conflicts[0]
+    assert finding["severity"] == "warning" and finding["url"] == BASE + "/shop/" and finding["target"] == BASE + "/"
+    assert "(802) 555-0199" in finding["message"] and "+1-802-555-0142" in finding["message"]
+    assert "/shop/" in finding["message"] and " on / " in finding["message"]

@@ -98,6 +98,12 @@ def _nap_mismatch(site):
     site.page("/").jsonld = [json.dumps(dict(BUSINESS, telephone="+1-802-555-0199"))]
 
 
+def _nap_conflict(site):  # a second shop at the business's address, with its own phone number
+    cafe = dict(BUSINESS, **{"@type": "CafeOrCoffeeShop", "name": "Clean Bakery Café", "telephone": "(802) 555-0111",
+                             "address": dict(BUSINESS["address"], streetAddress="1 main street,")})
+    site.page(C).jsonld = [json.dumps(BUSINESS), json.dumps(cafe)]
+
+
 def _cluster(site):
     site.page(A).pillar = "rye-bread"  # A never links to B, and B never links to A
 
@@ -225,6 +231,7 @@ CASES = [
     ("sitemap.page-missing", _set(A, in_sitemap=False), A),
     ("sitemap.unknown-url", lambda site: site.sitemap_extra.append(f"{BASE}/blog/gone/"), "/blog/gone/"),
     ("sitemap.invalid", lambda site: setattr(site, "sitemap", "<urlset><url><loc>oops</url>"), "/"),
+    ("schema.nap-conflict", _nap_conflict, C),
     ("robots.blocks-page", _robots, B),
     ("robots.missing", lambda site: setattr(site, "robots", None), "/"),
     ("url.filename-not-utf8", lambda site: site.files.update({"/caf\udce9.html": b"<p>x</p>"}), "/caf%E9.html"),

@@ -125,6 +125,9 @@ _RULES = [
          "local_seo plugin), so search engines show its address, hours and phone."),
     Rule("schema.nap-mismatch", "error", "Visible name, address or phone differs from the structured data",
          "Make the visible address block and the JSON-LD agree: render both from LOCAL_BUSINESS."),
+    Rule("schema.nap-conflict", "warning", "Two businesses at one address with different phone numbers",
+         "Give every JSON-LD business (LocalBusiness or a subtype) at the same postal address the same telephone "
+         "(a location at the business's own shop takes LOCAL_BUSINESS's phone), or correct the address."),
     # --- sitemap and robots.txt --------------------------------------------------------
     Rule("sitemap.page-missing", "warning", "Indexable page not in the sitemap",
          "List every indexable page in sitemap.xml (the build does this; check the page is not Noindex or "

@@ -1,4 +1,5 @@
-"""schema.*: JSON-LD that parses, a business description, and visible NAP that matches it."""
+"""schema.*: JSON-LD that parses, a business description, visible NAP that matches it, and one phone
+number per business address across the site."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ BUSINESS_TYPES = frozenset(
     MusicStore OfficeEquipmentStore OutletStore PawnShop PetStore ShoeStore SportingGoodsStore TireShop ToyStore
     WholesaleStore TelevisionStation TouristInformationCenter TravelAgency VeterinaryCare EducationalOrganization
     School CollegeOrUniversity MedicalOrganization NewsMediaOrganization PerformingGroup""".split()
+)
+# BUSINESS_TYPES that are not places of business (not LocalBusiness): they may share an address.
+_NOT_LOCAL = frozenset(
+    """Organization Corporation OnlineBusiness OnlineStore NGO Project SportsOrganization EducationalOrganization
+    CollegeOrUniversity School MedicalOrganization NewsMediaOrganization PerformingGroup""".split()
 )
 _DIGITS = re.compile(r"\d")
 _PHONE = re.compile(r"\+?\d[\d\s().\-]{6,}\d")
@@ -90,6 +96,7 @@ def _all_nodes(parsed: list) -> list[dict]:
 
 def check(ctx: Context) -> None:
     site = ctx.site
+    phones: dict[str, dict[str, tuple]] = {}  # address -> phone -> (page, phone as written, name)
     for page in site.html_pages():
         if page.status != 200:
             continue
@@ -107,6 +114,8 @@ def check(ctx: Context) -> None:
                         f"The structured data block #{number} on {page.path} is not usable: {problem}.",
                         element=element, value=problem)
         _nap(ctx, page, parsed)
+        _collect_phones(page, parsed, phones)
+    _phone_conflicts(ctx, phones)
     home = site.pages.get("/")
     if home is not None and home.is_html and home.status == 200 and not business_nodes(ctx.jsonld(home)):
         ctx.add("schema.missing-business", home,
@@ -175,3 +184,38 @@ def _nap(ctx: Context, page, parsed: list) -> None:
                     f"The {what} shown on {page.path} ({quote(shown, 70)}) differs from the structured data of "
                     f"{name}: {data!r}.",
                     element="<address>", value=shown, target=data)
+
+
+def _address_key(address) -> str:
+    """A postal address compared loosely: case, accents, punctuation and spacing do not matter."""
+    if not isinstance(address, dict):
+        return ""
+    parts = [address.get(k) for k in ("streetAddress", "postalCode", "addressLocality")]
+    if not isinstance(parts[0], str) or not parts[0].strip():
+        return ""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(p)).strip() for p in parts if isinstance(p, str))
+
+
+def _collect_phones(page, parsed: list, phones: dict) -> None:
+    for node in _all_nodes(parsed):
+        types = set(_types(node))
+        if not types & BUSINESS_TYPES or types <= _NOT_LOCAL:
+            continue
+        key, telephone = _address_key(node.get("address")), node.get("telephone")
+        if not key or not isinstance(telephone, str) or not _phone_key(telephone):
+            continue
+        name = node.get("name") if isinstance(node.get("name"), str) else "/".join(sorted(types))
+        phones.setdefault(key, {}).setdefault(_phone_key(telephone), (page, telephone, name))
+
+
+def _phone_conflicts(ctx: Context, phones: dict) -> None:
+    """Two businesses at one postal address with different phone numbers: search engines pick one."""
+    for numbers in phones.values():
+        if len(numbers) < 2:
+            continue
+        (first, first_phone, first_name), *others = numbers.values()
+        for page, phone, name in others:
+            ctx.add("schema.nap-conflict", page,
+                    f"{name} on {page.path} has the telephone {phone!r}, but {first_name} on {first.path} at the same "
+                    f"address has {first_phone!r}: search engines see two phone numbers for one place.",
+                    element='<script type="application/ld+json">', value=phone, target=ctx.site.url_for(first.path))
