@@ -100,7 +100,7 @@ def test_pelican_plugins_sitemap_keeps_parallel_writing_and_the_serial_output(tm
         folder = tmp_path / f"w{workers}"
         settings = _settings(folder, plugins, folder / "probe.json", workers)
         build(settings, folder / "output", now=DEMO_NOW, reports=folder / "reports")
-        rendering[workers] = [r.getMessage() for r in caplog.records if "worker processes" in r.getMessage()]
+        rendering[workers] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("mainstreet: rendering ")]
         trees[workers] = _tree(folder / "output")
         seen[workers] = json.loads((folder / "probe.json").read_text(encoding="utf-8"))
 
