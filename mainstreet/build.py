@@ -44,6 +44,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract.site import reports_folder
 from contract.state import build_state, new_build_state
 
 from . import compat, guards, parallelwrite
@@ -215,10 +216,7 @@ def _render(settings: dict, root: str, target: Path, staging: Path, reports_dir:
 
 def _reports_folder(settings: dict, settings_file, override) -> Path:
     """--reports, else REPORTS_PATH (relative to the settings file's folder)."""
-    if override:
-        return Path(override).resolve()
-    path = Path(settings.get("REPORTS_PATH") or "reports")
-    return path if path.is_absolute() else (Path(settings_file).resolve().parent / path).resolve()
+    return Path(override).resolve() if override else reports_folder(settings, settings_file)
 
 
 def _publish_reports(staging: Path, folder: Path) -> None:

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.utils import SafeDatetime, slugify
 
-from contract.manifest import CalendarFinding, Manifest
+from contract.manifest import CalendarFinding
 from contract.sources import metadata_line, project_path
 from contract.state import build_clock, build_state
 from planning.config import (
@@ -79,7 +79,6 @@ class EditorialState:
     by_slug: dict[str, Row]
     joined: dict[tuple[str, str], str] = field(default_factory=dict)  # (row, lang) -> post
     findings: list[CalendarFinding] = field(default_factory=list)  # found while joining
-    manifest: Manifest | None = None
     report: PlanReport | None = None
 
 
@@ -307,7 +306,7 @@ def collect(pelican) -> None:
     for finding in report.findings:
         if finding.severity == "warning" and finding not in state.findings:
             log_finding(finding)
-    state.manifest, state.report = manifest, report
+    state.report = report
     build_state(settings).calendar = list(report.findings)  # the manifest plugin writes them
 
 

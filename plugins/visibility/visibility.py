@@ -40,11 +40,6 @@ from contract.state import HeldBack, Redirect, build_clock, build_state, note_ch
 
 logger = logging.getLogger(__name__)
 
-def resolve_clock(settings) -> dt.datetime:
-    """The build's "now" (contract.state.build_clock: resolved once per build)."""
-    return build_clock(settings)
-
-
 def aware(moment: dt.datetime, tz) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
